@@ -1,0 +1,175 @@
+"""The ``footage`` command. Thin: parse arguments, call the library, print.
+
+Exit status: 0 success; 1 some files failed or were damaged (the rest was indexed); 2 bad usage
+or an unusable index; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from importlib import resources
+from pathlib import Path
+
+from footage import render
+from footage.config import load_settings
+from footage.errors import FootageError
+from footage.ingest.clock import parse_user_time
+from footage.pipeline.indexer import IndexReport, index_paths
+from footage.pipeline.progress import NullProgress, TqdmProgress
+from footage.store import queries
+from footage.store.database import connect, default_db_path
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="footage", description="Find the moments that matter in camera footage.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--db", type=Path, default=None, help=f"index file (default {default_db_path()})")
+        return sub
+
+    index = command("index", "index recordings: files or whole folders (recursive)")
+    index.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    index.add_argument("--camera", help="camera name (default: the name of each file's folder)")
+    index.add_argument("--detect-fps", type=float, default=None, help="frames analysed per second of video (default 5)")
+    index.add_argument("--start", help="wall-clock start of the recording(s), ISO-8601 (default: from the file)")
+    index.add_argument("--config", type=Path, help="settings file (TOML, see docs/config.md)")
+    index.add_argument("--no-progress", action="store_true", help="no progress bars")
+    index.add_argument("--format", choices=("table", "json"), default="table")
+
+    tracks = command("tracks", "list tracked objects")
+    tracks.add_argument("--camera")
+    tracks.add_argument("--label", help="e.g. person, car, backpack")
+    tracks.add_argument("--since", help="ISO time: tracks still present at or after it")
+    tracks.add_argument("--until", help="ISO time: tracks that started at or before it")
+    tracks.add_argument("--recording", type=Path, help="only this recording")
+    tracks.add_argument("--format", choices=("table", "json", "mot"), default="table")
+
+    status = command("status", "cameras, recordings, hours indexed, objects by label, failed files")
+    status.add_argument("--format", choices=("table", "json"), default="table")
+
+    demo = command("demo", "index the bundled sample clip into a fresh index and show what was found")
+    demo.add_argument("--no-progress", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(_COMMANDS[args.command](args))
+    except FootageError as exc:
+        print(f"footage: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("footage: interrupted; run the same command again to finish", file=sys.stderr)
+        return 130
+
+
+def _db(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else default_db_path()
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config, detect_fps=args.detect_fps)
+    user_start = None
+    if args.start:
+        try:
+            user_start = parse_user_time(args.start, settings.zone())
+        except ValueError as exc:
+            raise FootageError(str(exc)) from exc
+    report = _run_index(args.paths, _db(args), settings, camera=args.camera, user_start=user_start,
+                        show_progress=not args.no_progress)
+    if args.format == "json":
+        print(json.dumps([asdict(o) for o in report.outcomes], indent=2))
+    else:
+        print(_report_table(report))
+    return 1 if report.problems else 0
+
+
+def _run_index(paths, db, settings, *, camera, user_start, show_progress):  # type: ignore[no-untyped-def]
+    from footage.detect import load_detector
+
+    detector = load_detector(settings.detect)
+    progress = TqdmProgress() if show_progress and sys.stderr.isatty() or show_progress == "always" else NullProgress()
+    return index_paths(paths, db_path=db, detector=detector, settings=settings, camera=camera,
+                       user_start=user_start, progress=progress)
+
+
+def _report_table(report: IndexReport) -> str:
+    rows = [
+        (o.path.rsplit("/", 1)[-1], o.status, o.tracks, round(o.media_s, 1), f"{o.speed:.0f}x" if o.wall_s else "",
+         o.reason or "")
+        for o in report.outcomes
+    ]
+    return render.table(("file", "status", "tracks", "video s", "speed", "note"), rows)
+
+
+def _cmd_tracks(args: argparse.Namespace) -> int:
+    zone = load_settings().zone()
+    try:
+        where = queries.TrackFilter(
+            camera=args.camera,
+            label=args.label,
+            since=parse_user_time(args.since, zone) if args.since else None,
+            until=parse_user_time(args.until, zone) if args.until else None,
+            recording=str(args.recording.resolve()) if args.recording else None,
+        )
+    except ValueError as exc:
+        raise FootageError(str(exc)) from exc
+    conn = connect(_db(args), create=False)
+    try:
+        found = queries.list_tracks(conn, where, with_boxes=args.format == "mot")
+    finally:
+        conn.close()
+    text = {"table": render.tracks_table, "json": render.tracks_json, "mot": render.tracks_mot}[args.format](found)
+    if text:
+        print(text)
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    conn = connect(_db(args), create=False)
+    try:
+        summary = queries.status_summary(conn)
+    finally:
+        conn.close()
+    print(json.dumps(asdict(summary), indent=2) if args.format == "json" else render.status_text(summary))
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    clip = Path(str(resources.files("footage.sample").joinpath("one-by-one-person-detection.mp4")))
+    db = args.db or default_db_path().with_name("demo.sqlite")
+    for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(db.parent / f"{db.stem}-thumbnails", ignore_errors=True)
+    print(f"indexing the sample clip {clip.name} (Intel sample-videos, CC BY 4.0) into {db}")
+    report = _run_index([clip], db, load_settings(), camera="sample", user_start=None,
+                        show_progress=not args.no_progress)
+    print(_report_table(report))
+    conn = connect(db, create=False)
+    try:
+        print()
+        print(render.tracks_table(queries.list_tracks(conn, queries.TrackFilter())))
+        print()
+        print(render.status_text(queries.status_summary(conn)))
+    finally:
+        conn.close()
+    return 1 if report.problems else 0
+
+
+_COMMANDS = {"index": _cmd_index, "tracks": _cmd_tracks, "status": _cmd_status, "demo": _cmd_demo}
+
+if __name__ == "__main__":
+    sys.exit(main())

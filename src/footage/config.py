@@ -1,0 +1,145 @@
+"""Settings: one typed, frozen schema, and the only place a settings file is parsed.
+
+A settings file is TOML with up to four tables, each optional::
+
+    timezone = "Europe/Berlin"      # how to read times without a zone (file names, --start)
+
+    [ingest]                        # footage.ingest.pyav_source.SourceParams
+    detect_fps = 5.0
+    [detect]                        # DetectParams below
+    classes = ["person", "car"]
+    [track]                         # footage.track.bytetrack.ByteTrackParams + TrackFilterParams
+    lost_buffer_s = 3.0
+
+Unknown tables or keys, and values of the wrong type, raise :class:`ConfigError`. Every setting
+is documented in ``docs/config.md`` (a test checks that none is missing).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from footage.detect.labels import DEFAULT_CLASSES
+from footage.errors import ConfigError
+from footage.ingest.pyav_source import SourceParams
+from footage.track.bytetrack import ByteTrackParams
+
+__all__ = ["DetectParams", "Settings", "TrackFilterParams", "load_settings"]
+
+
+@dataclass(frozen=True)
+class DetectParams:
+    """Object detection settings."""
+
+    classes: tuple[str, ...] = DEFAULT_CLASSES
+    score_threshold: float = 0.1
+    nms_threshold: float = 0.45
+    threads: int = 0
+
+
+@dataclass(frozen=True)
+class TrackFilterParams:
+    """Which finished tracks are kept."""
+
+    min_track_confidence: float = 0.6
+    min_track_boxes: int = 2
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that changes how footage indexes. Build with :func:`load_settings` or directly."""
+
+    ingest: SourceParams = field(default_factory=SourceParams)
+    detect: DetectParams = field(default_factory=DetectParams)
+    track: ByteTrackParams = field(default_factory=ByteTrackParams)
+    keep: TrackFilterParams = field(default_factory=TrackFilterParams)
+    timezone: str | None = None
+
+    def zone(self) -> tzinfo:
+        """The zone for times written without one: ``timezone``, else this computer's."""
+        if self.timezone is None:
+            from datetime import datetime
+
+            local = datetime.now().astimezone().tzinfo
+            assert local is not None
+            return local
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"unknown timezone {self.timezone!r} (use an IANA name like Europe/Berlin)") from exc
+
+    def with_ingest(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, ingest=dataclasses.replace(self.ingest, **changes))
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+T = TypeVar("T")
+
+_TABLES: dict[str, type] = {"ingest": SourceParams, "detect": DetectParams, "track": ByteTrackParams, "keep": TrackFilterParams}
+
+
+def _build(kind: type[T], table: str, values: Any) -> T:
+    if not isinstance(values, dict):
+        raise ConfigError(f"[{table}] must be a table")
+    fields = {f.name: f for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise ConfigError(f"unknown setting(s) in [{table}]: {', '.join(unknown)}; known: {', '.join(fields)}")
+    default = kind()
+    converted: dict[str, Any] = {}
+    for name, value in values.items():
+        expected = getattr(default, name)
+        if isinstance(expected, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(expected, float):
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            value = float(value)
+        elif isinstance(expected, int):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif isinstance(expected, tuple):
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            value = tuple(value) if ok else value
+        else:
+            ok = isinstance(value, type(expected))
+        if not ok:
+            raise ConfigError(f"[{table}] {name} = {value!r}: expected {type(expected).__name__}")
+        converted[name] = value
+    try:
+        return kind(**converted)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"[{table}]: {exc}") from exc
+
+
+def load_settings(path: Path | None = None, **ingest_overrides: Any) -> Settings:
+    """Settings from a TOML file (or the defaults), with command-line ingest overrides applied."""
+    settings = Settings()
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text("utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"cannot read settings file {path}: {exc.strerror or exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from exc
+        unknown = sorted(set(data) - set(_TABLES) - {"timezone"})
+        if unknown:
+            raise ConfigError(f"unknown setting(s) in {path}: {', '.join(unknown)}")
+        timezone = data.get("timezone")
+        if timezone is not None and not isinstance(timezone, str):
+            raise ConfigError("timezone must be a string such as 'Europe/Berlin'")
+        tables = {name: _build(kind, name, data[name]) for name, kind in _TABLES.items() if name in data}
+        settings = dataclasses.replace(settings, timezone=timezone, **tables)
+    overrides = {k: v for k, v in ingest_overrides.items() if v is not None}
+    if overrides:
+        settings = settings.with_ingest(**overrides)
+    if settings.ingest.detect_fps <= 0:
+        raise ConfigError(f"detect_fps must be positive, got {settings.ingest.detect_fps}")
+    settings.zone()
+    return settings

@@ -1,0 +1,75 @@
+"""The exceptions footage raises, one tree rooted at :class:`FootageError`.
+
+::
+
+    FootageError                 anything footage reports to a user
+    ├── ConfigError              a setting is unknown, mistyped or out of range
+    ├── MediaError               a recording cannot be (fully) read; ``path`` names it
+    │   ├── MediaNotFoundError   the path does not exist
+    │   ├── MediaOpenError       FFmpeg cannot open it (empty, not a video, truncated header)
+    │   ├── UnsupportedCodecError  it opens, but no decoder exists for its video stream
+    │   └── CorruptMediaError    decoding failed part-way; frames before the damage were used
+    ├── ModelError               a model file is missing or onnxruntime rejects it
+    └── IndexError_              the index database is unusable (locked, newer schema, corrupt)
+
+Third-party exceptions (PyAV's ``av.error.FFmpegError``, onnxruntime's, ``sqlite3.Error``) are
+translated into these at the adapter that calls the library, chained with ``raise ... from``, so
+callers only ever catch footage's own types. Every message is one line meant for a person.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "ConfigError",
+    "CorruptMediaError",
+    "FootageError",
+    "IndexError_",
+    "MediaError",
+    "MediaNotFoundError",
+    "MediaOpenError",
+    "ModelError",
+    "UnsupportedCodecError",
+]
+
+
+class FootageError(Exception):
+    """Base of every error footage raises on purpose."""
+
+
+class ConfigError(FootageError):
+    """A setting is unknown, has the wrong type, or is out of range."""
+
+
+class MediaError(FootageError):
+    """A recording cannot be read, or not all of it. ``path`` names the file, ``reason`` says why."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class MediaNotFoundError(MediaError):
+    """The path does not exist."""
+
+
+class MediaOpenError(MediaError):
+    """FFmpeg could not open the file or found no video stream in it."""
+
+
+class UnsupportedCodecError(MediaError):
+    """The file opens but its video codec cannot be decoded by this FFmpeg build."""
+
+
+class CorruptMediaError(MediaError):
+    """Decoding stopped part-way through; what decoded before the damage was kept."""
+
+
+class ModelError(FootageError):
+    """A model file is missing or cannot be loaded by onnxruntime."""
+
+
+class IndexError_(FootageError):  # noqa: N801 - trailing underscore avoids the builtin IndexError
+    """The index database cannot be used (locked, written by a newer footage, damaged)."""

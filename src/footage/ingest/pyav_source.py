@@ -1,0 +1,306 @@
+"""Read a recording with PyAV, decoding only as much as the scene needs (the only module here
+that imports PyAV).
+
+Two modes, switched at keyframes:
+
+* **active**: every packet is decoded (a P-frame needs its predecessors); about ``detect_fps``
+  frames a second are sampled, shrunk by FFmpeg, and passed through the motion gate.
+* **still**: after ``still_after_s`` without change, only keyframes are decoded; the packets in
+  between are kept in memory but never decoded. When a keyframe shows change, the stretch since
+  the previous keyframe is replayed through the decoder, so activity that began between two
+  keyframes is seen from its start.
+
+The iterator yields a :class:`Sample` per sampled instant: with an analysis :class:`Frame` when the
+scene changed (run the detector), without one when it did not (what was there is still there).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import av.error
+import numpy as np
+import numpy.typing as npt
+
+from footage.errors import CorruptMediaError, MediaNotFoundError, MediaOpenError, UnsupportedCodecError
+from footage.ingest.motion import MotionGate
+from footage.ingest.sampling import Sampler
+from footage.types import Frame, RecordingInfo
+
+__all__ = ["DecodeStats", "PyAVSource", "Sample", "SourceParams"]
+
+log = logging.getLogger(__name__)
+
+#: give up on a file after this many packets in a row that fail to decode
+_MAX_BAD_PACKETS = 25
+
+
+@dataclass(frozen=True)
+class SourceParams:
+    """How a recording is read; see ``footage.config.IngestConfig`` for the meaning of each."""
+
+    detect_fps: float = 5.0
+    analysis_width: int = 640
+    motion_width: int = 96
+    motion_pixel_threshold: int = 12
+    motion_min_fraction: float = 0.0008
+    still_after_s: float = 4.0
+    keyframe_skipping: bool = True
+    skip_loop_filter: bool = True
+    decoder_threads: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class Sample:
+    """One sampled instant: ``frame`` is set when the scene changed and must be analysed."""
+
+    index: int
+    pts: int
+    time_s: float
+    frame: Frame | None
+
+
+@dataclass
+class DecodeStats:
+    """What the reader did, for benchmarks and the ``--verbose`` log."""
+
+    packets: int = 0
+    decoded_frames: int = 0
+    keyframe_probes: int = 0
+    replayed_gops: int = 0
+    analysed_frames: int = 0
+    unchanged_samples: int = 0
+    bad_packets: int = 0
+    last_time_s: float = 0.0
+
+
+def _translate_open_error(path: Path, exc: Exception) -> MediaOpenError:
+    reason = str(getattr(exc, "strerror", None) or exc).strip() or type(exc).__name__
+    return MediaOpenError(path, f"cannot open as video ({reason})")
+
+
+class PyAVSource:
+    """A recording opened for indexing. Use as a context manager; iterate :meth:`samples` once."""
+
+    def __init__(self, path: Path | str, params: SourceParams | None = None) -> None:
+        self.path = Path(path)
+        self.params = params or SourceParams()
+        self.stats = DecodeStats()
+        if not self.path.exists():
+            raise MediaNotFoundError(self.path, "no such file")
+        if self.path.stat().st_size == 0:
+            raise MediaOpenError(self.path, "empty file (0 bytes)")
+        try:
+            self._container = av.open(str(self.path), metadata_errors="ignore")
+        except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+            raise _translate_open_error(self.path, exc) from exc
+        try:
+            self._stream = self._open_stream()
+            self.info = self._read_info()
+        except Exception:
+            self._container.close()
+            raise
+
+    def _open_stream(self) -> av.video.stream.VideoStream:
+        if not self._container.streams.video:
+            raise MediaOpenError(self.path, "no video stream in the file")
+        stream = self._container.streams.video[0]
+        codec_context = stream.codec_context
+        if codec_context is None or codec_context.codec is None:
+            raise UnsupportedCodecError(self.path, "no decoder for its video codec in this FFmpeg build")
+        if not stream.width or not stream.height:
+            raise UnsupportedCodecError(self.path, f"video stream has no frame size (codec {codec_context.name})")
+        codec_context.thread_type = "AUTO"
+        codec_context.thread_count = self.params.decoder_threads
+        if self.params.skip_loop_filter:
+            # the deblocking filter smooths block edges for the eye; the detector works on a
+            # 3x smaller copy where they vanish anyway. Measured in benchmarks/decode_options.py.
+            codec_context.options = {"skip_loop_filter": "all"}
+        return stream
+
+    def _read_info(self) -> RecordingInfo:
+        stream = self._stream
+        duration_s = 0.0
+        if stream.duration is not None and stream.time_base is not None:
+            duration_s = float(stream.duration * stream.time_base)
+        elif self._container.duration is not None:
+            duration_s = self._container.duration / av.time_base
+        creation = self._container.metadata.get("creation_time") or stream.metadata.get("creation_time")
+        rate = stream.average_rate or stream.guessed_rate
+        return RecordingInfo(
+            path=str(self.path),
+            size_bytes=self.path.stat().st_size,
+            duration_s=duration_s,
+            width=stream.width,
+            height=stream.height,
+            codec=stream.codec_context.name,
+            time_base=Fraction(stream.time_base) if stream.time_base else Fraction(1, 90_000),
+            frame_rate=Fraction(rate) if rate else None,
+            creation_utc=creation,
+        )
+
+    def __enter__(self) -> PyAVSource:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._container.close()
+
+    # ------------------------------------------------------------------ decoding
+
+    def samples(self) -> Iterator[Sample]:
+        """Sampled instants in time order. Raises :class:`CorruptMediaError` when the file is
+        damaged or breaks off; every sample yielded before that stays valid."""
+        p = self.params
+        info = self.info
+        source_fps = float(info.frame_rate) if info.frame_rate else 25.0
+        self._time_base = info.time_base
+        self._sampler = Sampler(p.detect_fps, tolerance_s=0.5 / source_fps)
+        self._gate = MotionGate(p.motion_pixel_threshold, p.motion_min_fraction)
+        self._analysis_w = min(p.analysis_width, info.width) // 2 * 2
+        self._analysis_h = round(self._analysis_w * info.height / info.width) // 2 * 2
+        self._motion_h = max(2, round(p.motion_width * info.height / info.width))
+        self._scale = info.width / self._analysis_w
+        self._last_change_s = 0.0
+        codec = self._stream.codec_context
+
+        still = False
+        gop: list[av.Packet] = []  # while still: packets since the last keyframe, not decoded
+        index = -1  # decode index of the last frame accounted for (MOTChallenge frame - 1)
+        bad_in_a_row = 0
+        for packet in self._demux():
+            self.stats.packets += 1
+            if still and not packet.is_keyframe:
+                gop.append(packet)
+                index += 1
+                continue
+            if not still and packet.is_keyframe and self._quiet_long_enough():
+                # drain the frames still inside the decoder, then skip to keyframe probing
+                for frame in self._decode(None):
+                    index += 1
+                    yield from self._emit(frame, index)
+                codec.flush_buffers()
+                still, gop = True, []
+            if still:
+                probe = self._decode(packet) + self._decode(None)
+                codec.flush_buffers()
+                self.stats.keyframe_probes += 1
+                index += 1
+                unchanged = self._probe_unchanged(probe[-1], index) if probe else None
+                if unchanged is not None or not probe:
+                    gop = [packet]
+                    if unchanged is not None:
+                        yield unchanged
+                    continue
+                # the scene changed since the previous keyframe: replay that stretch in full
+                still = False
+                self.stats.replayed_gops += 1
+                replay, gop = [*gop, packet], []
+                index -= len(replay)
+                if replay[0].pts is not None:
+                    self._sampler.restart(float(replay[0].pts * self._time_base))
+            else:
+                replay = [packet]
+            for queued in replay:
+                damaged_before = self.stats.bad_packets
+                frames = self._decode(queued)
+                bad_in_a_row = bad_in_a_row + 1 if self.stats.bad_packets > damaged_before else 0
+                if bad_in_a_row > _MAX_BAD_PACKETS:
+                    raise self._broken("undecodable data")
+                for frame in frames:
+                    index += 1
+                    yield from self._emit(frame, index)
+        if not still:
+            for frame in self._decode(None):
+                index += 1
+                yield from self._emit(frame, index)
+        self._check_complete(info)
+
+    def _quiet_long_enough(self) -> bool:
+        p = self.params
+        return p.keyframe_skipping and self.stats.last_time_s - self._last_change_s >= p.still_after_s
+
+    def _decode(self, packet: av.Packet | None) -> list[av.VideoFrame]:
+        try:
+            frames = self._stream.codec_context.decode(packet)
+        except av.error.FFmpegError as exc:
+            self.stats.bad_packets += 1
+            log.debug("%s: damaged packet at dts %s: %s", self.path, getattr(packet, "dts", None), exc)
+            return []
+        self.stats.decoded_frames += len(frames)
+        return list(frames)
+
+    def _time_of(self, frame: av.VideoFrame) -> float:
+        time_s = float(frame.pts * self._time_base) if frame.pts is not None else self.stats.last_time_s
+        self.stats.last_time_s = max(self.stats.last_time_s, time_s)
+        return time_s
+
+    def _grey(self, frame: av.VideoFrame) -> npt.NDArray[np.uint8]:
+        return frame.to_ndarray(
+            format="gray", width=self.params.motion_width, height=self._motion_h, interpolation="AREA"
+        )
+
+    def _probe_unchanged(self, frame: av.VideoFrame, index: int) -> Sample | None:
+        """The sample for a probed keyframe when the scene is unchanged, else None."""
+        time_s = self._time_of(frame)
+        if self._gate.changed(self._grey(frame)):
+            return None
+        self.stats.unchanged_samples += 1
+        return Sample(index, frame.pts or 0, time_s, None)
+
+    def _emit(self, frame: av.VideoFrame, index: int) -> Iterator[Sample]:
+        """The sample for a decoded frame in an active stretch, if it is a sampling instant."""
+        time_s = self._time_of(frame)
+        if not self._sampler.take(time_s):
+            return
+        grey = self._grey(frame)
+        if not self._gate.changed(grey):
+            self.stats.unchanged_samples += 1
+            yield Sample(index, frame.pts or 0, time_s, None)
+            return
+        self._gate.accept(grey)
+        self._last_change_s = time_s
+        image: npt.NDArray[np.uint8] = frame.to_ndarray(
+            format="bgr24", width=self._analysis_w, height=self._analysis_h, interpolation="AREA"
+        )
+        self.stats.analysed_frames += 1
+        pts = frame.pts or 0
+        yield Sample(index, pts, time_s, Frame(index, pts, self._time_base, image, self._scale))
+
+    def _demux(self) -> Iterator[av.Packet]:
+        """Packets of the video stream; a read error ends the file as damaged."""
+        iterator = self._container.demux(self._stream)
+        while True:
+            try:
+                packet = next(iterator)
+            except StopIteration:
+                return
+            except av.error.EOFError:
+                return
+            except av.error.FFmpegError as exc:
+                raise self._broken(f"read error ({exc.strerror or exc})") from exc
+            if packet.size == 0 and packet.dts is None:
+                continue  # the flush packet PyAV appends at the end
+            yield packet
+
+    def _broken(self, what: str) -> CorruptMediaError:
+        return CorruptMediaError(self.path, f"{what} at {self.stats.last_time_s:.1f} s; indexed what came before")
+
+    def _check_complete(self, info: RecordingInfo) -> None:
+        if self.stats.bad_packets > 0:
+            raise CorruptMediaError(
+                self.path, f"{self.stats.bad_packets} damaged packet(s) skipped; indexed the rest"
+            )
+        frame_s = 1.0 / float(info.frame_rate) if info.frame_rate else 0.1
+        if info.duration_s > 0 and self.stats.last_time_s + max(2.0, 3 * frame_s) < info.duration_s:
+            raise CorruptMediaError(
+                self.path,
+                f"truncated: decoded {self.stats.last_time_s:.1f} s of {info.duration_s:.1f} s; indexed what came before",
+            )

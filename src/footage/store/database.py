@@ -1,0 +1,47 @@
+"""Open the index database: one SQLite file in WAL mode, migrated on open.
+
+Thumbnails and other files the index writes live in folders beside the database file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+from footage.errors import IndexError_
+from footage.store.schema import migrate
+
+__all__ = ["connect", "default_db_path", "thumbnail_dir"]
+
+
+def default_db_path() -> Path:
+    """``index.sqlite`` in the user's data directory (``~/.local/share/footage`` on Linux)."""
+    return user_data_path("footage", appauthor=False) / "index.sqlite"
+
+
+def thumbnail_dir(db_path: Path) -> Path:
+    """Where track thumbnails of the index at ``db_path`` are written."""
+    return db_path.parent / f"{db_path.stem}-thumbnails"
+
+
+def connect(db_path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL, foreign keys on,
+    schema migrated. Raises :class:`IndexError_` with a readable reason on failure."""
+    db_path = Path(db_path)
+    if not create and not db_path.exists():
+        raise IndexError_(f"no index at {db_path}; run `footage index PATH` first")
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(db_path, isolation_level=None, timeout=30.0, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        raise IndexError_(f"cannot use index {db_path}: {exc}") from exc
+    except OSError as exc:
+        raise IndexError_(f"cannot create index {db_path}: {exc.strerror or exc}") from exc
+    return conn

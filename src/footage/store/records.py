@@ -1,0 +1,81 @@
+"""What the index hands back: frozen records read from the database, and the box encoding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+
+import numpy as np
+
+from footage.types import TrackBox
+
+__all__ = ["BOX_DTYPE", "IndexedTrack", "IndexStatus", "RecordingRecord", "decode_boxes", "encode_boxes"]
+
+#: one sampled box as stored in ``tracks.boxes``: little-endian, 32 bytes a box
+BOX_DTYPE = np.dtype([("index", "<i8"), ("pts", "<i8"), ("xyxy", "<f4", (4,)), ("confidence", "<f4")])
+
+
+def encode_boxes(boxes: tuple[TrackBox, ...]) -> bytes:
+    array = np.zeros(len(boxes), dtype=BOX_DTYPE)
+    for row, box in enumerate(boxes):
+        array[row] = (box.index, box.pts, box.xyxy, box.confidence)
+    return array.tobytes()
+
+
+def decode_boxes(blob: bytes) -> tuple[TrackBox, ...]:
+    array = np.frombuffer(blob, dtype=BOX_DTYPE)
+    return tuple(
+        TrackBox(int(r["index"]), int(r["pts"]), tuple(float(v) for v in r["xyxy"]), float(r["confidence"]))  # type: ignore[arg-type]
+        for r in array
+    )
+
+
+@dataclass(frozen=True)
+class IndexedTrack:
+    """A track as stored: ``id`` is unique in the index, ``local_id`` within its recording."""
+
+    id: int
+    camera: str
+    recording: str
+    local_id: int
+    label: str
+    first_utc: datetime
+    last_utc: datetime
+    first_pts: int
+    last_pts: int
+    time_base: Fraction
+    confidence: float
+    box_count: int
+    thumbnail: str | None
+    boxes: tuple[TrackBox, ...] | None = None
+
+    @property
+    def duration_s(self) -> float:
+        return (self.last_utc - self.first_utc).total_seconds()
+
+
+@dataclass(frozen=True)
+class RecordingRecord:
+    id: int
+    camera: str
+    path: str
+    status: str
+    error: str | None
+    duration_s: float | None
+    start_utc: datetime | None
+    clock_source: str | None
+    content_hash: str | None
+    size_bytes: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """Totals for ``footage status``."""
+
+    cameras: tuple[tuple[str, int, float], ...]  # name, recordings indexed, hours indexed
+    recordings: int
+    hours: float
+    objects_by_label: tuple[tuple[str, int], ...]
+    failed: tuple[tuple[str, str, str], ...]  # path, status, reason

@@ -1,0 +1,92 @@
+"""The index schema as numbered migrations. ``PRAGMA user_version`` holds the applied number.
+
+Add a migration by appending to ``MIGRATIONS``; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from footage.errors import IndexError_
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: cameras, recordings, tracks
+    """
+    CREATE TABLE cameras (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_utc_us INTEGER NOT NULL
+    );
+    CREATE TABLE recordings (
+        id INTEGER PRIMARY KEY,
+        camera_id INTEGER NOT NULL REFERENCES cameras(id),
+        path TEXT NOT NULL UNIQUE,
+        content_hash TEXT,
+        size_bytes INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        duration_s REAL,
+        width INTEGER,
+        height INTEGER,
+        codec TEXT,
+        time_base_num INTEGER,
+        time_base_den INTEGER,
+        frame_rate TEXT,
+        start_utc_us INTEGER,
+        start_pts INTEGER,
+        clock_source TEXT,
+        status TEXT NOT NULL CHECK (status IN ('indexing', 'done', 'damaged', 'failed', 'interrupted')),
+        error TEXT,
+        indexed_s REAL NOT NULL DEFAULT 0,
+        settings TEXT,
+        updated_utc_us INTEGER NOT NULL
+    );
+    CREATE INDEX recordings_by_hash ON recordings(content_hash);
+    CREATE INDEX recordings_by_camera_start ON recordings(camera_id, start_utc_us);
+    CREATE TABLE tracks (
+        id INTEGER PRIMARY KEY,
+        recording_id INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,
+        camera_id INTEGER NOT NULL REFERENCES cameras(id),
+        local_id INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        first_pts INTEGER NOT NULL,
+        last_pts INTEGER NOT NULL,
+        first_utc_us INTEGER NOT NULL,
+        last_utc_us INTEGER NOT NULL,
+        confidence REAL NOT NULL,
+        box_count INTEGER NOT NULL,
+        boxes BLOB NOT NULL,
+        thumbnail TEXT,
+        UNIQUE (recording_id, local_id)
+    );
+    CREATE INDEX tracks_by_camera_time ON tracks(camera_id, first_utc_us);
+    CREATE INDEX tracks_by_label_time ON tracks(label, first_utc_us);
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to :data:`SCHEMA_VERSION`; returns the version found before.
+    Refuses an index written by a newer footage."""
+    found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if found > SCHEMA_VERSION:
+        raise IndexError_(f"index schema {found} is newer than this footage understands ({SCHEMA_VERSION}); upgrade footage")
+    for number in range(found, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[number]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            conn.execute("ROLLBACK")
+            raise
+    return found
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (no semicolons inside our literals)."""
+    return [part.strip() for part in script.split(";") if part.strip()]
