@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
 
     tracks = command("tracks", "list tracked objects")
     tracks.add_argument("--camera")
-    tracks.add_argument("--label", help="e.g. person, car, backpack")
+    tracks.add_argument("--label", help="e.g. person, car, backpack; 'all' for every label (default: all, "
+                        "except with --format mot, which lists people as MOTChallenge does)")
     tracks.add_argument("--since", help="ISO time: tracks still present at or after it")
     tracks.add_argument("--until", help="ISO time: tracks that started at or before it")
     tracks.add_argument("--recording", type=Path, help="only this recording")
@@ -94,7 +95,14 @@ def _cmd_index(args: argparse.Namespace) -> int:
         print(json.dumps([asdict(o) for o in report.outcomes], indent=2))
     else:
         print(_report_table(report))
+    _print_problems(report)
     return 1 if report.problems else 0
+
+
+def _print_problems(report: IndexReport) -> None:
+    """One line per file that failed or was damaged, on stderr."""
+    for outcome in report.problems:
+        print(f"footage: {outcome.status}: {outcome.path}: {outcome.reason}", file=sys.stderr)
 
 
 def _run_index(paths, db, settings, *, camera, user_start, show_progress):  # type: ignore[no-untyped-def]
@@ -120,7 +128,7 @@ def _cmd_tracks(args: argparse.Namespace) -> int:
     try:
         where = queries.TrackFilter(
             camera=args.camera,
-            label=args.label,
+            label=_label_filter(args.label, args.format),
             since=parse_user_time(args.since, zone) if args.since else None,
             until=parse_user_time(args.until, zone) if args.until else None,
             recording=str(args.recording.resolve()) if args.recording else None,
@@ -136,6 +144,15 @@ def _cmd_tracks(args: argparse.Namespace) -> int:
     if text:
         print(text)
     return 0
+
+
+def _label_filter(label: str | None, output_format: str) -> str | None:
+    """MOTChallenge scores people only, so ``--format mot`` lists people unless told otherwise."""
+    if label == "all":
+        return None
+    if label is None and output_format == "mot":
+        return "person"
+    return label
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
@@ -158,6 +175,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     report = _run_index([clip], db, load_settings(), camera="sample", user_start=None,
                         show_progress=not args.no_progress)
     print(_report_table(report))
+    _print_problems(report)
     conn = connect(db, create=False)
     try:
         print()

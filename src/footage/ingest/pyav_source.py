@@ -46,6 +46,7 @@ class SourceParams:
 
     detect_fps: float = 5.0
     analysis_width: int = 640
+    motion_gate: bool = True
     motion_width: int = 96
     motion_pixel_threshold: int = 12
     motion_min_fraction: float = 0.0008
@@ -76,7 +77,14 @@ class DecodeStats:
     analysed_frames: int = 0
     unchanged_samples: int = 0
     bad_packets: int = 0
+    damaged_frames: int = 0
+    first_damage_s: float | None = None
     last_time_s: float = 0.0
+
+    def note_damage(self, time_s: float) -> None:
+        self.damaged_frames += 1
+        if self.first_damage_s is None:
+            self.first_damage_s = time_s
 
 
 def _translate_open_error(path: Path, exc: Exception) -> MediaOpenError:
@@ -163,7 +171,8 @@ class PyAVSource:
         source_fps = float(info.frame_rate) if info.frame_rate else 25.0
         self._time_base = info.time_base
         self._sampler = Sampler(p.detect_fps, tolerance_s=0.5 / source_fps)
-        self._gate = MotionGate(p.motion_pixel_threshold, p.motion_min_fraction)
+        # with the gate off, every sample counts as changed (-1: any difference, even none, is more)
+        self._gate = MotionGate(p.motion_pixel_threshold, p.motion_min_fraction if p.motion_gate else -1.0)
         self._analysis_w = min(p.analysis_width, info.width) // 2 * 2
         self._analysis_h = round(self._analysis_w * info.height / info.width) // 2 * 2
         self._motion_h = max(2, round(p.motion_width * info.height / info.width))
@@ -225,17 +234,25 @@ class PyAVSource:
 
     def _quiet_long_enough(self) -> bool:
         p = self.params
-        return p.keyframe_skipping and self.stats.last_time_s - self._last_change_s >= p.still_after_s
+        return p.motion_gate and p.keyframe_skipping and self.stats.last_time_s - self._last_change_s >= p.still_after_s
 
     def _decode(self, packet: av.Packet | None) -> list[av.VideoFrame]:
         try:
             frames = self._stream.codec_context.decode(packet)
         except av.error.FFmpegError as exc:
             self.stats.bad_packets += 1
+            self.stats.first_damage_s = self.stats.first_damage_s or self.stats.last_time_s
             log.debug("%s: damaged packet at dts %s: %s", self.path, getattr(packet, "dts", None), exc)
             return []
         self.stats.decoded_frames += len(frames)
         return list(frames)
+
+    def _usable(self, frame: av.VideoFrame) -> bool:
+        """False for a frame the decoder marked as damaged (concealed, not to be analysed)."""
+        if frame.is_corrupt:
+            self.stats.note_damage(self._time_of(frame))
+            return False
+        return True
 
     def _time_of(self, frame: av.VideoFrame) -> float:
         time_s = float(frame.pts * self._time_base) if frame.pts is not None else self.stats.last_time_s
@@ -250,6 +267,8 @@ class PyAVSource:
     def _probe_unchanged(self, frame: av.VideoFrame, index: int) -> Sample | None:
         """The sample for a probed keyframe when the scene is unchanged, else None."""
         time_s = self._time_of(frame)
+        if not self._usable(frame):
+            return Sample(index, frame.pts or 0, time_s, None)
         if self._gate.changed(self._grey(frame)):
             return None
         self.stats.unchanged_samples += 1
@@ -258,7 +277,7 @@ class PyAVSource:
     def _emit(self, frame: av.VideoFrame, index: int) -> Iterator[Sample]:
         """The sample for a decoded frame in an active stretch, if it is a sampling instant."""
         time_s = self._time_of(frame)
-        if not self._sampler.take(time_s):
+        if not self._usable(frame) or not self._sampler.take(time_s):
             return
         grey = self._grey(frame)
         if not self._gate.changed(grey):
@@ -288,19 +307,22 @@ class PyAVSource:
                 raise self._broken(f"read error ({exc.strerror or exc})") from exc
             if packet.size == 0 and packet.dts is None:
                 continue  # the flush packet PyAV appends at the end
+            if packet.is_corrupt:
+                self.stats.note_damage(float(packet.pts * self._time_base) if packet.pts is not None else self.stats.last_time_s)
             yield packet
 
     def _broken(self, what: str) -> CorruptMediaError:
         return CorruptMediaError(self.path, f"{what} at {self.stats.last_time_s:.1f} s; indexed what came before")
 
     def _check_complete(self, info: RecordingInfo) -> None:
-        if self.stats.bad_packets > 0:
-            raise CorruptMediaError(
-                self.path, f"{self.stats.bad_packets} damaged packet(s) skipped; indexed the rest"
-            )
+        """Raise :class:`CorruptMediaError` if the file ended early or had damaged frames."""
         frame_s = 1.0 / float(info.frame_rate) if info.frame_rate else 0.1
         if info.duration_s > 0 and self.stats.last_time_s + max(2.0, 3 * frame_s) < info.duration_s:
             raise CorruptMediaError(
                 self.path,
                 f"truncated: decoded {self.stats.last_time_s:.1f} s of {info.duration_s:.1f} s; indexed what came before",
             )
+        damaged = self.stats.bad_packets + self.stats.damaged_frames
+        if damaged:
+            where = f" from {self.stats.first_damage_s:.1f} s" if self.stats.first_damage_s is not None else ""
+            raise CorruptMediaError(self.path, f"{damaged} damaged frame(s){where} skipped; indexed the rest")

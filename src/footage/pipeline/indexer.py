@@ -97,8 +97,6 @@ def index_paths(
                     thumbnails=thumbnail_dir(db_path), progress=progress,
                 )
                 progress.end_file()
-            if outcome.status in ("failed", "damaged"):
-                progress.message(f"{outcome.status}: {outcome.path}: {outcome.reason}")
             outcomes.append(outcome)
         progress.end_batch()
         return IndexReport(tuple(outcomes))

@@ -1,0 +1,68 @@
+"""Shared fixtures: small clips made with ffmpeg, the shared real footage, one detector."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from footage.config import Settings
+from footage.detect import Detector, load_detector
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+FOOTAGE = SHARED / "footage"
+
+
+@pytest.fixture(scope="session")
+def shared_footage() -> Path:
+    """``../shared/footage`` (real clips with ground truth); tests using it skip without it."""
+    if not (FOOTAGE / "pets09_s2l1" / "vtest.avi").is_file():
+        pytest.skip(f"shared real footage not found at {FOOTAGE} (it sits beside the repository in CI)")
+    return FOOTAGE
+
+
+@pytest.fixture(scope="session")
+def ffmpeg() -> str:
+    found = shutil.which("ffmpeg")
+    if found is None:
+        pytest.skip("the ffmpeg command is not installed (apt-get install ffmpeg)")
+    return found
+
+
+@pytest.fixture(scope="session")
+def detector() -> Detector:
+    return load_detector(Settings().detect)
+
+
+MakeClip = Callable[..., Path]
+
+
+@pytest.fixture
+def make_clip(tmp_path: Path, ffmpeg: str) -> MakeClip:
+    """``make_clip(name, *ffmpeg_args)`` runs ffmpeg with the given input/filter arguments and
+    writes ``tmp_path/name``; returns the path."""
+
+    def make(name: str, *args: str) -> Path:
+        out = tmp_path / name
+        subprocess.run([ffmpeg, "-v", "error", "-y", *args, str(out)], check=True)
+        return out
+
+    return make
+
+
+def h264(seconds: float, gop: int = 50) -> list[str]:
+    """Encoder arguments for an IP-camera-like H.264 stream (no B-frames, fixed GOP)."""
+    return ["-t", str(seconds), "-c:v", "libx264", "-preset", "veryfast", "-bf", "0", "-g", str(gop),
+            "-keyint_min", str(gop), "-sc_threshold", "0", "-pix_fmt", "yuv420p"]
+
+
+@pytest.fixture(scope="session")
+def sample_clip() -> Path:
+    """The Intel clip shipped inside the package (always present)."""
+    from importlib import resources
+
+    return Path(str(resources.files("footage.sample").joinpath("one-by-one-person-detection.mp4")))
