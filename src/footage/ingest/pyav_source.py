@@ -17,7 +17,7 @@ scene changed (run the detector), without one when it did not (what was there is
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -183,14 +183,14 @@ class PyAVSource:
         still = False
         gop: list[av.Packet] = []  # while still: packets since the last keyframe, not decoded
         index = -1  # decode index of the last frame accounted for (MOTChallenge frame - 1)
-        bad_in_a_row = 0
+        self._bad_in_a_row = 0
         for packet in self._demux():
             self.stats.packets += 1
             if still and not packet.is_keyframe:
                 gop.append(packet)
                 index += 1
                 continue
-            if not still and packet.is_keyframe and self._quiet_long_enough():
+            if not still and packet.is_keyframe and self._quiet_long_enough(packet):
                 # drain the frames still inside the decoder, then skip to keyframe probing
                 for frame in self._decode(None):
                     index += 1
@@ -212,29 +212,44 @@ class PyAVSource:
                 still = False
                 self.stats.replayed_gops += 1
                 replay, gop = [*gop, packet], []
-                index -= len(replay)
-                if replay[0].pts is not None:
-                    self._sampler.restart(float(replay[0].pts * self._time_base))
+                index = yield from self._replay(replay, index - len(replay))
             else:
-                replay = [packet]
-            for queued in replay:
-                damaged_before = self.stats.bad_packets
-                frames = self._decode(queued)
-                bad_in_a_row = bad_in_a_row + 1 if self.stats.bad_packets > damaged_before else 0
-                if bad_in_a_row > _MAX_BAD_PACKETS:
-                    raise self._broken("undecodable data")
-                for frame in frames:
-                    index += 1
-                    yield from self._emit(frame, index)
-        if not still:
-            for frame in self._decode(None):
-                index += 1
-                yield from self._emit(frame, index)
+                index = yield from self._play([packet], index)
+        if still and len(gop) > 1:
+            # the file ended inside a still stretch: its tail after the last keyframe was never
+            # looked at, so decode it (at most one keyframe interval per file)
+            index = yield from self._replay(gop, index - len(gop))
+        for frame in self._decode(None):
+            index += 1
+            yield from self._emit(frame, index)
         self._check_complete(info)
 
-    def _quiet_long_enough(self) -> bool:
+    def _replay(self, packets: list[av.Packet], index: int) -> Generator[Sample, None, int]:
+        """Decode ``packets`` (starting at a keyframe) from scratch, sampling from their start."""
+        if packets[0].pts is not None:
+            self._sampler.restart(float(packets[0].pts * self._time_base))
+        self._stream.codec_context.flush_buffers()
+        return (yield from self._play(packets, index))
+
+    def _play(self, packets: list[av.Packet], index: int) -> Generator[Sample, None, int]:
+        """Decode ``packets`` in order and emit their samples; returns the new decode index."""
+        for packet in packets:
+            damaged_before = self.stats.bad_packets
+            frames = self._decode(packet)
+            self._bad_in_a_row = self._bad_in_a_row + 1 if self.stats.bad_packets > damaged_before else 0
+            if self._bad_in_a_row > _MAX_BAD_PACKETS:
+                raise self._broken("undecodable data")
+            for frame in frames:
+                index += 1
+                yield from self._emit(frame, index)
+        return index
+
+    def _quiet_long_enough(self, keyframe: av.Packet) -> bool:
+        """True when nothing changed for ``still_after_s`` before this keyframe."""
         p = self.params
-        return p.motion_gate and p.keyframe_skipping and self.stats.last_time_s - self._last_change_s >= p.still_after_s
+        if not (p.motion_gate and p.keyframe_skipping) or keyframe.pts is None:
+            return False
+        return float(keyframe.pts * self._time_base) - self._last_change_s >= p.still_after_s - 1e-6
 
     def _decode(self, packet: av.Packet | None) -> list[av.VideoFrame]:
         try:

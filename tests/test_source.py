@@ -1,0 +1,96 @@
+"""The PyAV reader: one contract over generated and real clips, and the still/active switching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import pytest
+
+from conftest import FOOTAGE, MakeClip, h264
+from footage.ingest.pyav_source import PyAVSource, SourceParams
+
+REAL_CLIPS = [
+    "pets09_s2l1/vtest.avi",
+    "tud_campus/TUD-Campus_mp4v.mp4",
+    "intel_sample_videos/car-detection.mp4",
+    "traffic/video.avi",
+]
+
+# a grey scene with camera-like sensor noise; a box starts moving at 21.3 s, between keyframes
+STILL_THEN_MOTION = [
+    "-f", "lavfi", "-i", "color=c=0x707070:size=640x360:rate=25",
+    "-f", "lavfi", "-i", "color=c=0x202020:size=50x110:rate=25",
+    "-filter_complex", "[0][1]overlay=x='40+30*(t-21.3)':y=120:enable='gte(t,21.3)',noise=alls=6:allf=t",
+]
+
+
+def _decode_indices(path: Path) -> dict[int, int]:
+    """pts -> 0-based decode index, from a plain full decode."""
+    with av.open(str(path)) as container:
+        return {frame.pts: i for i, frame in enumerate(container.decode(video=0))}
+
+
+def _check_contract(path: Path, params: SourceParams) -> list:
+    with PyAVSource(path, params) as source:
+        samples = list(source.samples())
+        info = source.info
+    assert samples, "no samples"
+    times = [s.time_s for s in samples]
+    assert times == sorted(times), "samples out of time order"
+    truth = _decode_indices(path)
+    for sample in samples:
+        assert truth[sample.pts] == sample.index, f"index {sample.index} != decode index at pts {sample.pts}"
+        if sample.frame is not None:
+            image = sample.frame.image
+            assert image.dtype.name == "uint8" and image.shape[2] == 3
+            assert image.shape[1] == min(params.analysis_width, info.width) // 2 * 2
+            assert sample.frame.scale * image.shape[1] == pytest.approx(info.width)
+    return samples
+
+
+@pytest.mark.parametrize("relative", REAL_CLIPS)
+@pytest.mark.parametrize("gated", [True, False], ids=["gated", "every-sample"])
+def test_contract_on_real_clips(shared_footage: Path, relative: str, gated: bool) -> None:
+    _check_contract(shared_footage / relative, SourceParams(motion_gate=gated))
+
+
+def test_contract_on_a_generated_clip(make_clip: MakeClip) -> None:
+    clip = make_clip("scene.mp4", *STILL_THEN_MOTION, *h264(26))
+    _check_contract(clip, SourceParams())
+
+
+def test_still_stretches_decode_only_keyframes_and_the_start_of_motion_is_kept(make_clip: MakeClip) -> None:
+    clip = make_clip("scene.mp4", *STILL_THEN_MOTION, *h264(26))
+    with PyAVSource(clip) as source:
+        samples = list(source.samples())
+        stats = source.stats
+    analysed = [s.time_s for s in samples if s.frame is not None]
+    assert analysed[0] == 0.0  # the first frame is always analysed
+    after_start = [t for t in analysed if t > 1.0]
+    # motion begins at 21.3 s, after the keyframe probe at 20 s: the replay finds it at once
+    assert 21.3 <= after_start[0] <= 21.3 + 0.2 + 1e-6
+    assert stats.replayed_gops == 1
+    # 0-4 s decoded in full; keyframes at 4, 6, ..., 22 s probed; 20-26 s replayed and decoded
+    assert stats.keyframe_probes == 10
+    assert stats.decoded_frames == 100 + 9 + 150 + 1
+
+
+def test_without_keyframe_skipping_every_frame_is_decoded(make_clip: MakeClip) -> None:
+    clip = make_clip("scene.mp4", *STILL_THEN_MOTION, *h264(26))
+    with PyAVSource(clip, SourceParams(keyframe_skipping=False)) as source:
+        list(source.samples())
+        assert source.stats.decoded_frames == 26 * 25
+        assert source.stats.keyframe_probes == 0
+
+
+def test_sample_clip_in_the_package_opens(sample_clip: Path) -> None:
+    with PyAVSource(sample_clip) as source:
+        assert source.info.width == 768 and source.info.height == 432
+        assert source.info.duration_s == pytest.approx(139, abs=1.5)
+
+
+def test_real_clip_list_matches_the_shared_folder() -> None:
+    if FOOTAGE.is_dir():
+        for relative in REAL_CLIPS:
+            assert (FOOTAGE / relative).is_file(), relative
