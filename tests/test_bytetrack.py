@@ -52,7 +52,7 @@ def test_a_lost_track_ends_after_the_buffer() -> None:
     while not ended and t < 100:
         ended = tracker.update(Detections.empty(), t * 0.2).ended_ids
         t += 1
-    assert ended and 3.0 <= (t - 1) * 0.2 - 0.4 <= 3.4
+    assert ended and 4.0 <= (t - 1) * 0.2 - 0.4 <= 4.4
 
 
 def test_low_confidence_detections_keep_a_track_alive() -> None:

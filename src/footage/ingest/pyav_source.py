@@ -338,6 +338,12 @@ class PyAVSource:
                 f"truncated: decoded {self.stats.last_time_s:.1f} s of {info.duration_s:.1f} s; indexed what came before",
             )
         damaged = self.stats.bad_packets + self.stats.damaged_frames
+        first_damage_s = self.stats.first_damage_s
+        if damaged and first_damage_s is not None and first_damage_s >= self.stats.last_time_s - 1.0:
+            # damage only in the last second: the file was cut off while being written
+            raise CorruptMediaError(
+                self.path, f"truncated: ends mid-frame at {first_damage_s:.1f} s; indexed what came before"
+            )
         if damaged:
             where = f" from {self.stats.first_damage_s:.1f} s" if self.stats.first_damage_s is not None else ""
             raise CorruptMediaError(self.path, f"{damaged} damaged frame(s){where} skipped; indexed the rest")

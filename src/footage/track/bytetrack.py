@@ -35,8 +35,8 @@ class ByteTrackParams:
     low_match_iou: float = 0.4
     tentative_match_iou: float = 0.3
     min_hits: int = 2
-    lost_buffer_s: float = 3.0
-    box_buffer: float = 0.3
+    lost_buffer_s: float = 4.0
+    box_buffer: float = 0.4
 
 
 @dataclass
