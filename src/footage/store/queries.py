@@ -51,6 +51,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def ensure_camera(conn: sqlite3.Connection, name: str) -> int:
+    """The id of camera ``name``, created on first use."""
     conn.execute("INSERT OR IGNORE INTO cameras (name, created_utc_us) VALUES (?, ?)", (name, _now_us()))
     return int(conn.execute("SELECT id FROM cameras WHERE name = ?", (name,)).fetchone()[0])
 
@@ -69,6 +70,7 @@ _RECORDING_SELECT = "SELECT r.*, c.name AS camera FROM recordings r JOIN cameras
 
 
 def find_recording(conn: sqlite3.Connection, path: str) -> RecordingRecord | None:
+    """The recording stored for ``path`` (any status), or None."""
     row = conn.execute(f"{_RECORDING_SELECT} WHERE r.path = ?", (path,)).fetchone()
     return _recording(row) if row else None
 
@@ -165,6 +167,7 @@ def finish_recording(
 
 
 def set_status(conn: sqlite3.Connection, recording_id: int, status: str, error: str | None) -> None:
+    """Change a recording's status (used when indexing is interrupted)."""
     conn.execute(
         "UPDATE recordings SET status = ?, error = ?, updated_utc_us = ? WHERE id = ?",
         (status, error, _now_us(), recording_id),
@@ -224,6 +227,7 @@ def list_tracks(conn: sqlite3.Connection, where: TrackFilter, *, with_boxes: boo
 
 
 def status_summary(conn: sqlite3.Connection) -> IndexStatus:
+    """Cameras with their recordings and hours, track counts by label, and files with problems."""
     cameras = conn.execute(
         f"""SELECT c.name, COUNT(r.id), COALESCE(SUM(r.indexed_s), 0) / 3600.0
             FROM cameras c LEFT JOIN recordings r ON r.camera_id = c.id AND r.status IN {VISIBLE}
