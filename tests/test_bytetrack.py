@@ -79,3 +79,16 @@ def test_update_does_not_modify_its_input() -> None:
     dets = _frame([_walker(0, 5, 0)], [0.9], [PERSON])
     tracker.update(dets, 0.0)
     assert dets.track_id.tolist() == [-1]
+
+
+def test_held_time_neither_moves_nor_loses_tracks() -> None:
+    tracker = ByteTracker(step_s=0.2)
+    parked = (100.0, 100.0, 200.0, 160.0)
+    jitter = [(0.0, 0.0), (1.5, -0.5), (0.5, 1.0)]  # a parked car's boxes wobble by a pixel or two
+    for t, (dx, dy) in enumerate(jitter):
+        box = (parked[0] + dx, parked[1] + dy, parked[2] + dx, parked[3] + dy)
+        tracker.update(_frame([box], [0.9], [CAR]), t * 0.2)
+    for second in range(1, 600):  # ten still minutes
+        tracker.hold(0.4 + second)
+    update = tracker.update(_frame([parked], [0.9], [CAR]), 600.0)
+    assert update.tracked.track_id.tolist() == [1] and update.ended_ids == ()

@@ -168,6 +168,7 @@ def index_recording(
         try:
             for sample in prefetch(source.samples()):
                 if sample.frame is None:
+                    tracker.hold(sample.time_s)
                     recorder.still_present(tracker.visible_ids(), sample.pts)
                 else:
                     recorder.add(sample.frame, tracker.update(detector.detect(sample.frame), sample.time_s))

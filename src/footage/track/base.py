@@ -31,6 +31,10 @@ class Tracker(Protocol):
         """Feed the detections of the frame at ``time_s`` (media seconds, increasing)."""
         ...
 
+    def hold(self, time_s: float) -> None:
+        """The scene at ``time_s`` is unchanged since the last update (frozen time)."""
+        ...
+
     def visible_ids(self) -> frozenset[int]:
         """Confirmed tracks matched on the latest analysed frame (still believed in view)."""
         ...

@@ -86,6 +86,18 @@ class ByteTracker:
         self._next_id = 1
         self._last_time_s: float | None = None
 
+    def hold(self, time_s: float) -> None:
+        """The scene at ``time_s`` is unchanged since the last update: time stands still for the
+        tracks. Without this, a parked car would be predicted to drift along its noisy velocity
+        estimate for the length of a still stretch, and every track unseen at its start would
+        end for having been away too long."""
+        if self._last_time_s is None or time_s <= self._last_time_s:
+            return
+        held = time_s - self._last_time_s
+        for track in self._tracks:
+            track.last_time_s += held
+        self._last_time_s = time_s
+
     def visible_ids(self) -> frozenset[int]:
         return frozenset(t.track_id for t in self._tracks if t.confirmed and not t.lost)
 
