@@ -14,8 +14,8 @@ import numpy as np
 if not hasattr(np, "asfarray"):  # motmetrics 1.4 calls np.asfarray, which NumPy 2 removed
     np.asfarray = lambda a, dtype=np.float64: np.asarray(a, dtype=dtype)  # type: ignore[attr-defined]
 
-import motmetrics  # noqa: E402
-import pandas as pd  # noqa: E402
+import motmetrics
+import pandas as pd
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ def test_two_people_crossing_keep_their_ids() -> None:
     for t in range(40):
         a, b = _walker(0, 12, t), _walker(480, -12, t)
         update = tracker.update(_frame([a, b], [0.9, 0.85], [PERSON, PERSON]), t * 0.2)
-        rows = {tuple(np.round(update.tracked.xyxy[i]).tolist()): int(update.tracked.track_id[i]) for i in range(len(update.tracked))}
+        tracked = update.tracked
+        rows = {tuple(np.round(tracked.xyxy[i]).tolist()): int(tracked.track_id[i]) for i in range(len(tracked))}
         if tuple(np.round(a)) in rows and abs(a[0] - b[0]) > 40:  # not while they overlap
             ids_a.add(rows[tuple(np.round(a))])
             ids_b.add(rows[tuple(np.round(b))])

@@ -5,7 +5,7 @@ import footage
 
 EXPECTED = {
     "ByteTrackParams", "ByteTracker", "ConfigError", "CorruptMediaError", "DetectParams", "Detections",
-    "Detector", "FileOutcome", "FootageError", "Frame", "IndexError_", "IndexReport", "IndexStatus",
+    "Detector", "FileOutcome", "FootageError", "Frame", "StoreError", "IndexReport", "IndexStatus",
     "IndexedTrack", "MediaError", "MediaNotFoundError", "MediaOpenError", "MediaTime", "ModelError",
     "PyAVSource", "RecordingInfo", "Settings", "SourceParams", "Track", "TrackBox", "TrackFilter",
     "TrackFilterParams", "UnsupportedCodecError", "WallClock", "default_db_path", "index_paths",

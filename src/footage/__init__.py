@@ -19,11 +19,11 @@ from footage.errors import (
     ConfigError,
     CorruptMediaError,
     FootageError,
-    IndexError_,
     MediaError,
     MediaNotFoundError,
     MediaOpenError,
     ModelError,
+    StoreError,
     UnsupportedCodecError,
 )
 from footage.ingest.pyav_source import PyAVSource, SourceParams
@@ -49,7 +49,6 @@ __all__ = [
     "FileOutcome",
     "FootageError",
     "Frame",
-    "IndexError_",
     "IndexReport",
     "IndexStatus",
     "IndexedTrack",
@@ -62,6 +61,7 @@ __all__ = [
     "RecordingInfo",
     "Settings",
     "SourceParams",
+    "StoreError",
     "Track",
     "TrackBox",
     "TrackFilter",

@@ -109,7 +109,7 @@ def _run_index(paths, db, settings, *, camera, user_start, show_progress):  # ty
     from footage.detect import load_detector
 
     detector = load_detector(settings.detect)
-    progress = TqdmProgress() if show_progress and sys.stderr.isatty() or show_progress == "always" else NullProgress()
+    progress = TqdmProgress() if (show_progress and sys.stderr.isatty()) or show_progress == "always" else NullProgress()
     return index_paths(paths, db_path=db, detector=detector, settings=settings, camera=camera,
                        user_start=user_start, progress=progress)
 

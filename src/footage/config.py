@@ -134,7 +134,7 @@ def load_settings(path: Path | None = None, **ingest_overrides: Any) -> Settings
         timezone = data.get("timezone")
         if timezone is not None and not isinstance(timezone, str):
             raise ConfigError("timezone must be a string such as 'Europe/Berlin'")
-        tables = {name: _build(kind, name, data[name]) for name, kind in _TABLES.items() if name in data}
+        tables: dict[str, Any] = {name: _build(kind, name, data[name]) for name, kind in _TABLES.items() if name in data}
         settings = dataclasses.replace(settings, timezone=timezone, **tables)
     overrides = {k: v for k, v in ingest_overrides.items() if v is not None}
     if overrides:

@@ -10,7 +10,7 @@
     │   ├── UnsupportedCodecError  it opens, but no decoder exists for its video stream
     │   └── CorruptMediaError    decoding failed part-way; frames before the damage were used
     ├── ModelError               a model file is missing or onnxruntime rejects it
-    └── IndexError_              the index database is unusable (locked, newer schema, corrupt)
+    └── StoreError              the index database is unusable (locked, newer schema, corrupt)
 
 Third-party exceptions (PyAV's ``av.error.FFmpegError``, onnxruntime's, ``sqlite3.Error``) are
 translated into these at the adapter that calls the library, chained with ``raise ... from``, so
@@ -25,11 +25,11 @@ __all__ = [
     "ConfigError",
     "CorruptMediaError",
     "FootageError",
-    "IndexError_",
     "MediaError",
     "MediaNotFoundError",
     "MediaOpenError",
     "ModelError",
+    "StoreError",
     "UnsupportedCodecError",
 ]
 
@@ -71,5 +71,5 @@ class ModelError(FootageError):
     """A model file is missing or cannot be loaded by onnxruntime."""
 
 
-class IndexError_(FootageError):  # noqa: N801 - trailing underscore avoids the builtin IndexError
+class StoreError(FootageError):
     """The index database cannot be used (locked, written by a newer footage, damaged)."""

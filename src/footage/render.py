@@ -8,7 +8,7 @@ from datetime import datetime
 
 from footage.store.records import IndexedTrack, IndexStatus
 
-__all__ = ["table", "tracks_json", "tracks_mot", "tracks_table", "status_text", "iso"]
+__all__ = ["iso", "status_text", "table", "tracks_json", "tracks_mot", "tracks_table"]
 
 
 def iso(moment: datetime) -> str:
@@ -71,8 +71,8 @@ def tracks_mot(tracks: Sequence[IndexedTrack]) -> str:
     for track in tracks:
         for box in track.boxes or ():
             x1, y1, x2, y2 = box.xyxy
-            lines.append((box.index + 1, track.local_id,
-                          f"{box.index + 1},{track.local_id},{x1:.2f},{y1:.2f},{x2 - x1:.2f},{y2 - y1:.2f},{box.confidence:.4f},-1,-1,-1"))
+            fields = f"{x1:.2f},{y1:.2f},{x2 - x1:.2f},{y2 - y1:.2f},{box.confidence:.4f}"
+            lines.append((box.index + 1, track.local_id, f"{box.index + 1},{track.local_id},{fields},-1,-1,-1"))
     lines.sort(key=lambda item: (item[0], item[1]))
     return "\n".join(line for _, _, line in lines)
 

@@ -53,24 +53,25 @@ class Detections:
     xyxy: FloatArray
     confidence: FloatArray
     class_id: IntArray
-    track_id: IntArray = field(default=None)  # type: ignore[assignment]
+    track_id: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def __post_init__(self) -> None:
         xyxy = np.asarray(self.xyxy, dtype=np.float32).reshape(-1, 4)
         n = len(xyxy)
         confidence = np.asarray(self.confidence, dtype=np.float32).reshape(-1)
         class_id = np.asarray(self.class_id, dtype=np.int64).reshape(-1)
-        track_id = (
-            np.full(n, -1, dtype=np.int64)
-            if self.track_id is None
-            else np.asarray(self.track_id, dtype=np.int64).reshape(-1)
-        )
+        track_id = np.asarray(self.track_id, dtype=np.int64).reshape(-1)
+        if len(track_id) == 0:  # not given: untracked
+            track_id = np.full(n, -1, dtype=np.int64)
         for name, column in (("confidence", confidence), ("class_id", class_id), ("track_id", track_id)):
             if len(column) != n:
                 raise ValueError(f"Detections.{name} has {len(column)} rows, xyxy has {n}")
-        for name, column in (("xyxy", xyxy), ("confidence", confidence), ("class_id", class_id), ("track_id", track_id)):
-            column.setflags(write=False)
-            object.__setattr__(self, name, column)
+        columns: tuple[tuple[str, npt.NDArray[np.generic]], ...] = (
+            ("xyxy", xyxy), ("confidence", confidence), ("class_id", class_id), ("track_id", track_id)
+        )
+        for name, array in columns:
+            array.setflags(write=False)
+            object.__setattr__(self, name, array)  # frozen: set once, as read-only arrays
 
     @classmethod
     def empty(cls) -> Detections:

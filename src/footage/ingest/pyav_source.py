@@ -275,7 +275,7 @@ class PyAVSource:
         return time_s
 
     def _grey(self, frame: av.VideoFrame) -> npt.NDArray[np.uint8]:
-        return frame.to_ndarray(
+        return frame.to_ndarray(  # type: ignore[return-value]  # gray frames are uint8
             format="gray", width=self.params.motion_width, height=self._motion_h, interpolation="AREA"
         )
 
@@ -301,7 +301,7 @@ class PyAVSource:
             return
         self._gate.accept(grey)
         self._last_change_s = time_s
-        image: npt.NDArray[np.uint8] = frame.to_ndarray(
+        image: npt.NDArray[np.uint8] = frame.to_ndarray(  # type: ignore[assignment]  # bgr24 is uint8
             format="bgr24", width=self._analysis_w, height=self._analysis_h, interpolation="AREA"
         )
         self.stats.analysed_frames += 1

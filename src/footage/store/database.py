@@ -10,7 +10,7 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
-from footage.errors import IndexError_
+from footage.errors import StoreError
 from footage.store.schema import migrate
 
 __all__ = ["connect", "default_db_path", "thumbnail_dir"]
@@ -28,10 +28,10 @@ def thumbnail_dir(db_path: Path) -> Path:
 
 def connect(db_path: Path, *, create: bool = True) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), WAL, foreign keys on,
-    schema migrated. Raises :class:`IndexError_` with a readable reason on failure."""
+    schema migrated. Raises :class:`StoreError` with a readable reason on failure."""
     db_path = Path(db_path)
     if not create and not db_path.exists():
-        raise IndexError_(f"no index at {db_path}; run `footage index PATH` first")
+        raise StoreError(f"no index at {db_path}; run `footage index PATH` first")
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(db_path, isolation_level=None, timeout=30.0, check_same_thread=False)
@@ -41,7 +41,7 @@ def connect(db_path: Path, *, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn)
     except sqlite3.DatabaseError as exc:
-        raise IndexError_(f"cannot use index {db_path}: {exc}") from exc
+        raise StoreError(f"cannot use index {db_path}: {exc}") from exc
     except OSError as exc:
-        raise IndexError_(f"cannot create index {db_path}: {exc.strerror or exc}") from exc
+        raise StoreError(f"cannot create index {db_path}: {exc.strerror or exc}") from exc
     return conn

@@ -10,7 +10,7 @@ import numpy as np
 
 from footage.types import TrackBox
 
-__all__ = ["BOX_DTYPE", "IndexedTrack", "IndexStatus", "RecordingRecord", "decode_boxes", "encode_boxes"]
+__all__ = ["BOX_DTYPE", "IndexStatus", "IndexedTrack", "RecordingRecord", "decode_boxes", "encode_boxes"]
 
 #: one sampled box as stored in ``tracks.boxes``: little-endian, 32 bytes a box
 BOX_DTYPE = np.dtype([("index", "<i8"), ("pts", "<i8"), ("xyxy", "<f4", (4,)), ("confidence", "<f4")])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from footage.errors import IndexError_
+from footage.errors import StoreError
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
@@ -73,7 +73,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     Refuses an index written by a newer footage."""
     found = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if found > SCHEMA_VERSION:
-        raise IndexError_(f"index schema {found} is newer than this footage understands ({SCHEMA_VERSION}); upgrade footage")
+        raise StoreError(f"index schema {found} is newer than this footage understands ({SCHEMA_VERSION}); upgrade footage")
     for number in range(found, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -21,7 +21,7 @@ from footage.track.base import TrackUpdate
 from footage.track.kalman import BoxKalman, xyah_to_xyxy, xyxy_to_xyah
 from footage.types import Detections
 
-__all__ = ["ByteTracker", "ByteTrackParams"]
+__all__ = ["ByteTrackParams", "ByteTracker"]
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ class ByteTracker:
             else:
                 track.lost = True
                 survivors.append(track)
-        for row in high:
+        for row in high.tolist():
             if detections.confidence[row] >= p.new_track_threshold:
                 survivors.append(self._start(detections, row, time_s))
                 track_ids[row] = survivors[-1].track_id
