@@ -56,31 +56,48 @@ def test_contract_on_real_clips(shared_footage: Path, relative: str, gated: bool
 
 
 def test_contract_on_a_generated_clip(make_clip: MakeClip) -> None:
-    clip = make_clip("scene.mp4", *STILL_THEN_MOTION, *h264(26))
+    clip = make_clip("scene.mp4", *STILL_THEN_MOTION, *h264(34))
     _check_contract(clip, SourceParams())
 
 
 def test_still_stretches_decode_only_keyframes_and_the_start_of_motion_is_kept(make_clip: MakeClip) -> None:
-    clip = make_clip("scene.mp4", *STILL_THEN_MOTION, *h264(26))
+    clip = make_clip("scene.mp4", *STILL_THEN_MOTION, *h264(34))
     with PyAVSource(clip) as source:
         samples = list(source.samples())
         stats = source.stats
     analysed = [s.time_s for s in samples if s.frame is not None]
     assert analysed[0] == 0.0  # the first frame is always analysed
     after_start = [t for t in analysed if t > 1.0]
-    # motion begins at 21.3 s, after the keyframe probe at 20 s: the replay finds it at once
+    # a small box starts moving at 21.3 s: too small to wake the reader by packet size, it is
+    # seen by the keyframe probe at 28 s, and the replay from the probe at 20 s finds its start
     assert 21.3 <= after_start[0] <= 21.3 + 0.2 + 1e-6
-    assert stats.replayed_gops == 1
-    # 0-4 s decoded in full; keyframes at 4, 6, ..., 22 s probed; 20-26 s replayed and decoded
-    assert stats.keyframe_probes == 10
-    assert stats.decoded_frames == 100 + 9 + 150 + 1
+    assert stats.size_wakes == 0 and stats.replayed_gops == 1
+    # 0-4 s decoded in full; keyframes at 4, 12, 20 and 28 s probed; 20-34 s replayed
+    assert stats.keyframe_probes == 4
+    assert stats.decoded_frames == 100 + 4 + 14 * 25
+
+
+def test_a_large_change_wakes_the_reader_by_packet_size(make_clip: MakeClip) -> None:
+    big_box = [
+        "-f", "lavfi", "-i", "color=c=0x707070:size=640x360:rate=25",
+        "-f", "lavfi", "-i", "testsrc2=size=120x200:rate=25",  # a textured object, as real ones are
+        "-filter_complex", "[0][1]overlay=x='40+60*(t-13.3)':y=60:enable='gte(t,13.3)',noise=alls=6:allf=t",
+    ]
+    clip = make_clip("car.mp4", *big_box, *h264(20))
+    with PyAVSource(clip) as source:
+        samples = list(source.samples())
+        stats = source.stats
+    after_start = [s.time_s for s in samples if s.frame is not None and s.time_s > 1.0]
+    assert 13.3 <= after_start[0] <= 13.5 + 1e-6
+    assert stats.size_wakes == 1 and stats.replayed_gops == 1
+    assert stats.keyframe_probes == 2  # at 4 and 12 s: the wake came before the next probe
 
 
 def test_without_keyframe_skipping_every_frame_is_decoded(make_clip: MakeClip) -> None:
-    clip = make_clip("scene.mp4", *STILL_THEN_MOTION, *h264(26))
+    clip = make_clip("scene.mp4", *STILL_THEN_MOTION, *h264(34))
     with PyAVSource(clip, SourceParams(keyframe_skipping=False)) as source:
         list(source.samples())
-        assert source.stats.decoded_frames == 26 * 25
+        assert source.stats.decoded_frames == 34 * 25
         assert source.stats.keyframe_probes == 0
 
 

@@ -5,10 +5,11 @@ Two modes, switched at keyframes:
 
 * **active**: every packet is decoded (a P-frame needs its predecessors); about ``detect_fps``
   frames a second are sampled, shrunk by FFmpeg, and passed through the motion gate.
-* **still**: after ``still_after_s`` without change, only keyframes are decoded; the packets in
-  between are kept in memory but never decoded. When a keyframe shows change, the stretch since
-  the previous keyframe is replayed through the decoder, so activity that began between two
-  keyframes is seen from its start.
+* **still**: after ``still_after_s`` without change, packets are only demuxed and kept in memory.
+  A keyframe is decoded and compared with the last analysed frame every ``probe_interval_s``; a
+  P-frame much larger than the still ones (:class:`~footage.ingest.packet_gate.PacketSizeGate`)
+  wakes the reader at once. Either way the stretch since the last probed keyframe is then replayed
+  through the decoder, so activity is seen from its start.
 
 The iterator yields a :class:`Sample` per sampled instant: with an analysis :class:`Frame` when the
 scene changed (run the detector), without one when it did not (what was there is still there).
@@ -29,6 +30,7 @@ import numpy.typing as npt
 
 from footage.errors import CorruptMediaError, MediaNotFoundError, MediaOpenError, UnsupportedCodecError
 from footage.ingest.motion import MotionGate
+from footage.ingest.packet_gate import PacketSizeGate
 from footage.ingest.sampling import Sampler
 from footage.types import Frame, RecordingInfo
 
@@ -52,6 +54,8 @@ class SourceParams:
     motion_min_fraction: float = 0.0008
     still_after_s: float = 4.0
     keyframe_skipping: bool = True
+    probe_interval_s: float = 8.0
+    packet_size_wake: bool = True
     skip_loop_filter: bool = True
     decoder_threads: int = 0
 
@@ -74,6 +78,7 @@ class DecodeStats:
     decoded_frames: int = 0
     keyframe_probes: int = 0
     replayed_gops: int = 0
+    size_wakes: int = 0
     analysed_frames: int = 0
     unchanged_samples: int = 0
     bad_packets: int = 0
@@ -181,44 +186,58 @@ class PyAVSource:
         codec = self._stream.codec_context
 
         still = False
-        gop: list[av.Packet] = []  # while still: packets since the last keyframe, not decoded
+        pending: list[av.Packet] = []  # while still: packets since the last probed keyframe
+        last_probe_s = -1e9
+        sizes = PacketSizeGate()
         index = -1  # decode index of the last frame accounted for (MOTChallenge frame - 1)
         self._bad_in_a_row = 0
         for packet in self._demux():
             self.stats.packets += 1
-            if still and not packet.is_keyframe:
-                gop.append(packet)
-                index += 1
-                continue
+            packet_s = float(packet.pts * self._time_base) if packet.pts is not None else self.stats.last_time_s
             if not still and packet.is_keyframe and self._quiet_long_enough(packet):
-                # drain the frames still inside the decoder, then skip to keyframe probing
+                # drain the frames still inside the decoder, then go still from this keyframe
                 for frame in self._decode(None):
                     index += 1
                     yield from self._emit(frame, index)
                 codec.flush_buffers()
-                still, gop = True, []
-            if still:
+                still, pending, last_probe_s = True, [], -1e9
+                sizes.forget()
+            if not still:
+                index = yield from self._play([packet], index)
+                continue
+            index += 1
+            woken = False
+            if not packet.is_keyframe:
+                pending.append(packet)
+                follows_keyframe = len(pending) >= 2 and pending[-2].is_keyframe
+                woken = p.packet_size_wake and sizes.suspicious(packet.size, follows_keyframe=follows_keyframe)
+                self.stats.size_wakes += woken
+                self.stats.last_time_s = max(self.stats.last_time_s, packet_s)
+                if not woken:
+                    continue
+            elif packet_s - last_probe_s < p.probe_interval_s - 1e-6:
+                pending.append(packet)  # not time to look yet; keep it for a possible replay
+                continue
+            else:
                 probe = self._decode(packet) + self._decode(None)
                 codec.flush_buffers()
                 self.stats.keyframe_probes += 1
-                index += 1
                 unchanged = self._probe_unchanged(probe[-1], index) if probe else None
                 if unchanged is not None or not probe:
-                    gop = [packet]
+                    pending, last_probe_s = [packet], packet_s
                     if unchanged is not None:
                         yield unchanged
                     continue
-                # the scene changed since the previous keyframe: replay that stretch in full
-                still = False
-                self.stats.replayed_gops += 1
-                replay, gop = [*gop, packet], []
-                index = yield from self._replay(replay, index - len(replay))
-            else:
-                index = yield from self._play([packet], index)
-        if still and len(gop) > 1:
-            # the file ended inside a still stretch: its tail after the last keyframe was never
-            # looked at, so decode it (at most one keyframe interval per file)
-            index = yield from self._replay(gop, index - len(gop))
+                pending.append(packet)
+            # the scene changed since the last probe: replay that stretch in full, go active
+            still = False
+            self.stats.replayed_gops += 1
+            replay, pending = pending, []
+            index = yield from self._replay(replay, index - len(replay))
+        if still and len(pending) > 1:
+            # the file ended inside a still stretch: what followed the last probe was never looked
+            # at, so decode it (at most one probe interval per file)
+            index = yield from self._replay(pending, index - len(pending))
         for frame in self._decode(None):
             index += 1
             yield from self._emit(frame, index)
