@@ -30,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,12 +142,15 @@ def run_once(command: Sequence[str]) -> Run:
         return Run(tuple(command), wall_s, rss_mib, others_busy, process.returncode, out.read(), err.read())
 
 
-def run_timed(command: Sequence[str], quiet: Quiet) -> Run:
-    """:func:`run_once` on an idle machine, repeated while other processes disturb it."""
+def run_timed(command: Sequence[str], quiet: Quiet, before_each: Callable[[], None] | None = None) -> Run:
+    """:func:`run_once` on an idle machine, repeated while other processes disturb it;
+    ``before_each`` prepares every attempt (outside the timing)."""
     runs: list[Run] = []
     while not runs or (runs[-1].others_busy > quiet.busy and len(runs) <= quiet.retries):
         if runs:
             print(f"   (others used {runs[-1].others_busy:.0%} of the CPUs during that run; once more)")
+        if before_each is not None:
+            before_each()
         wait_until_idle(quiet.busy, quiet.wait_s)
         runs.append(run_once(command))
     return min(runs, key=lambda run: run.others_busy)
@@ -224,9 +227,18 @@ class Speed:
 
 def index_with_footage(path: Path, media_s: float, workdir: Path, label: str, quiet: Quiet) -> tuple[Speed, list[dict[str, Any]]]:
     """``footage index`` into a fresh index, timed; returns its speed and the tracks it stored."""
-    db = workdir / f"{label}.sqlite"
-    run = run_timed(footage_cli("index", str(path), "--db", str(db), "--no-progress", "--format", "json"), quiet).check()
+    folder = workdir / label
+    db = folder / "index.sqlite"
+
+    def fresh_index() -> None:  # a re-run of a noisy measurement must not find the file indexed
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+
+    command = footage_cli("index", str(path), "--db", str(db), "--no-progress", "--format", "json")
+    run = run_timed(command, quiet, before_each=fresh_index).check()
     outcome = json.loads(run.stdout)[0]
+    if outcome["status"] != "indexed":
+        raise RuntimeError(f"footage index {path}: {outcome['status']} ({outcome['reason']})")
     tracks = json.loads(run_once(footage_cli("tracks", "--db", str(db), "--format", "json")).check().stdout or "[]")
     return Speed(label, media_s, run.wall_s, run.max_rss_mib, run.others_busy, {"outcome": outcome}), tracks
 

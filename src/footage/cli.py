@@ -13,11 +13,13 @@ import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
 from footage import render
-from footage.config import load_settings
+from footage.config import Settings, load_settings
+from footage.detect import load_detector
 from footage.errors import FootageError
 from footage.ingest.clock import parse_user_time
 from footage.pipeline.indexer import IndexReport, index_paths
@@ -105,11 +107,17 @@ def _print_problems(report: IndexReport) -> None:
         print(f"footage: {outcome.status}: {outcome.path}: {outcome.reason}", file=sys.stderr)
 
 
-def _run_index(paths, db, settings, *, camera, user_start, show_progress):  # type: ignore[no-untyped-def]
-    from footage.detect import load_detector
-
+def _run_index(
+    paths: Sequence[Path],
+    db: Path,
+    settings: Settings,
+    *,
+    camera: str | None,
+    user_start: datetime | None,
+    show_progress: bool,
+) -> IndexReport:
     detector = load_detector(settings.detect)
-    progress = TqdmProgress() if (show_progress and sys.stderr.isatty()) or show_progress == "always" else NullProgress()
+    progress = TqdmProgress() if show_progress else NullProgress()
     return index_paths(paths, db_path=db, detector=detector, settings=settings, camera=camera,
                        user_start=user_start, progress=progress)
 

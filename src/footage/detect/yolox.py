@@ -63,7 +63,7 @@ class OnnxDetector:
 
     ``classes`` limits the output to those class names (``None`` keeps all 80);
     ``score_threshold`` is the lowest objectness x class score kept (the tracker wants low-score
-    boxes too); ``threads`` is onnxruntime's intra-op thread count (0: its default).
+    boxes too); ``threads`` is onnxruntime's intra-op thread count (0: the half of the cores the decoder leaves).
     """
 
     def __init__(
@@ -93,7 +93,9 @@ class OnnxDetector:
         self.nms_threshold = nms_threshold
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or (os.cpu_count() or 1)
+        # 0: the cores the decoder leaves free (it takes half; see ingest.pyav_source)
+        cores = os.cpu_count() or 2
+        options.intra_op_num_threads = threads or max(1, cores - cores // 2)
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # the dynamic-size model declares a fixed output shape; ORT warns every run
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL

@@ -18,6 +18,7 @@ scene changed (run the detector), without one when it did not (what was there is
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import av
 import av.error
+from av.video.reformatter import VideoReformatter
 import numpy as np
 import numpy.typing as npt
 
@@ -129,7 +131,8 @@ class PyAVSource:
         if not stream.width or not stream.height:
             raise UnsupportedCodecError(self.path, f"video stream has no frame size (codec {codec_context.name})")
         codec_context.thread_type = "AUTO"
-        codec_context.thread_count = self.params.decoder_threads
+        # 0: half the cores; the detector runs on the other half in its own thread
+        codec_context.thread_count = self.params.decoder_threads or max(1, (os.cpu_count() or 2) // 2)
         if self.params.skip_loop_filter:
             # the deblocking filter smooths block edges for the eye; the detector works on a
             # 3x smaller copy where they vanish anyway. Measured in benchmarks/decode_options.py.
@@ -183,6 +186,10 @@ class PyAVSource:
         self._motion_h = max(2, round(p.motion_width * info.height / info.width))
         self._scale = info.width / self._analysis_w
         self._last_change_s = 0.0
+        # one scaler per output, kept across frames: FFmpeg's scaler context is costly to set up
+        # (PyAV's frame.to_ndarray builds a new one for every frame)
+        self._grey_scaler = VideoReformatter()
+        self._bgr_scaler = VideoReformatter()
         codec = self._stream.codec_context
 
         still = False
@@ -294,9 +301,10 @@ class PyAVSource:
         return time_s
 
     def _grey(self, frame: av.VideoFrame) -> npt.NDArray[np.uint8]:
-        return frame.to_ndarray(  # type: ignore[return-value]  # gray frames are uint8
-            format="gray", width=self.params.motion_width, height=self._motion_h, interpolation="AREA"
+        small = self._grey_scaler.reformat(
+            frame, format="gray", width=self.params.motion_width, height=self._motion_h, interpolation="AREA"
         )
+        return small.to_ndarray()  # type: ignore[return-value]  # gray frames are uint8
 
     def _probe_unchanged(self, frame: av.VideoFrame, index: int) -> Sample | None:
         """The sample for a probed keyframe when the scene is unchanged, else None."""
@@ -320,9 +328,9 @@ class PyAVSource:
             return
         self._gate.accept(grey)
         self._last_change_s = time_s
-        image: npt.NDArray[np.uint8] = frame.to_ndarray(  # type: ignore[assignment]  # bgr24 is uint8
-            format="bgr24", width=self._analysis_w, height=self._analysis_h, interpolation="AREA"
-        )
+        image: npt.NDArray[np.uint8] = self._bgr_scaler.reformat(
+            frame, format="bgr24", width=self._analysis_w, height=self._analysis_h, interpolation="AREA"
+        ).to_ndarray()  # type: ignore[assignment]  # bgr24 is uint8
         self.stats.analysed_frames += 1
         pts = frame.pts or 0
         yield Sample(index, pts, time_s, Frame(index, pts, self._time_base, image, self._scale))

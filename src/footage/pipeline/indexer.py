@@ -128,7 +128,10 @@ def index_recording(
     started = time.perf_counter()
     path = Path(path).resolve()
     camera_id = queries.ensure_camera(conn, camera)
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        return FileOutcome(str(path), "failed", f"cannot read it ({exc.strerror or exc})")
     existing = queries.find_recording(conn, str(path))
     if (
         existing is not None
@@ -137,7 +140,10 @@ def index_recording(
         and existing.mtime_ns == stat.st_mtime_ns
     ):
         return FileOutcome(str(path), "skipped", "already indexed")
-    content_hash = fingerprint(path)
+    try:
+        content_hash = fingerprint(path)
+    except OSError as exc:
+        return FileOutcome(str(path), "failed", f"cannot read it ({exc.strerror or exc})")
     copy = queries.find_indexed_copy(conn, content_hash)
     if copy is not None and copy.path != str(path):
         return FileOutcome(str(path), "skipped", f"same content as {copy.path}, already indexed")
