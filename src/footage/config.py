@@ -41,6 +41,7 @@ class DetectParams:
     score_threshold: float = 0.1
     nms_threshold: float = 0.45
     threads: int = 0
+    workers: int = 2
 
 
 @dataclass(frozen=True)

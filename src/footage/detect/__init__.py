@@ -6,6 +6,7 @@ chosen, so a missing optional runtime fails with a clear message instead of at i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,16 @@ def _yolox(params: DetectParams) -> Detector:
     from footage.detect.yolox import OnnxDetector
 
     return OnnxDetector(classes=params.classes, score_threshold=params.score_threshold,
-                        nms_threshold=params.nms_threshold, threads=params.threads)
+                        nms_threshold=params.nms_threshold, threads=detector_threads(params))
+
+
+def detector_threads(params: DetectParams) -> int:
+    """onnxruntime threads per detection: as set, else the cores the decoder leaves (half of
+    them) shared among the ``workers`` detecting side by side, at least one."""
+    if params.threads:
+        return params.threads
+    cores = os.cpu_count() or 2
+    return max(1, (cores - cores // 2) // max(1, params.workers))
 
 
 #: detector backends by name

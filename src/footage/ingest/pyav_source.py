@@ -26,9 +26,9 @@ from pathlib import Path
 
 import av
 import av.error
-from av.video.reformatter import VideoReformatter
 import numpy as np
 import numpy.typing as npt
+from av.video.reformatter import VideoReformatter
 
 from footage.errors import CorruptMediaError, MediaNotFoundError, MediaOpenError, UnsupportedCodecError
 from footage.ingest.motion import MotionGate

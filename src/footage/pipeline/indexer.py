@@ -22,6 +22,7 @@ from footage.ingest.clock import wall_clock_start
 from footage.ingest.discover import discover
 from footage.ingest.fingerprint import fingerprint
 from footage.ingest.pyav_source import PyAVSource
+from footage.pipeline.ordered import detect_in_order
 from footage.pipeline.prefetch import prefetch
 from footage.pipeline.progress import NullProgress, Progress
 from footage.store import queries
@@ -172,12 +173,13 @@ def index_recording(
                                  min_boxes=settings.keep.min_track_boxes)
         status, reason = "done", None
         try:
-            for sample in prefetch(source.samples()):
-                if sample.frame is None:
+            samples = prefetch(source.samples())
+            for sample, detections in detect_in_order(samples, detector.detect, workers=settings.detect.workers):
+                if sample.frame is None or detections is None:
                     tracker.hold(sample.time_s)
                     recorder.still_present(tracker.visible_ids(), sample.pts)
                 else:
-                    recorder.add(sample.frame, tracker.update(detector.detect(sample.frame), sample.time_s))
+                    recorder.add(sample.frame, tracker.update(detections, sample.time_s))
                 progress.advance(sample.time_s)
         except MediaError as exc:
             status, reason = "damaged", exc.reason
