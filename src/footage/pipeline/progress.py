@@ -4,39 +4,31 @@ seconds of video so that the rate reads directly as "x real time"."""
 from __future__ import annotations
 
 import sys
-from typing import Protocol
 
 from tqdm import tqdm
 
 __all__ = ["NullProgress", "Progress", "TqdmProgress"]
 
 
-class Progress(Protocol):
-    """Receives indexing progress; everything is in seconds of video."""
+class Progress:
+    """Receives indexing progress, everything in seconds of video. This base shows nothing
+    (library use, tests); :class:`TqdmProgress` draws bars."""
 
     def start_batch(self, total_s: float, files: int) -> None: ...
     def start_file(self, name: str, duration_s: float) -> None: ...
     def advance(self, media_s: float) -> None: ...
     def end_file(self) -> None: ...
     def end_batch(self) -> None: ...
-    def message(self, text: str) -> None: ...
 
 
-class NullProgress:
-    """Progress that shows nothing (library use, tests)."""
-
-    def start_batch(self, total_s: float, files: int) -> None: ...
-    def start_file(self, name: str, duration_s: float) -> None: ...
-    def advance(self, media_s: float) -> None: ...
-    def end_file(self) -> None: ...
-    def end_batch(self) -> None: ...
-    def message(self, text: str) -> None: ...
+#: the progress that shows nothing
+NullProgress = Progress
 
 
 _FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s of video [{elapsed}<{remaining}{postfix}]"
 
 
-class TqdmProgress:
+class TqdmProgress(Progress):
     """Two tqdm bars on stderr, each showing its rate as "NNx real time"."""
 
     def __init__(self) -> None:
@@ -78,5 +70,3 @@ class TqdmProgress:
             self._overall.close()
             self._overall = None
 
-    def message(self, text: str) -> None:
-        tqdm.write(text, file=sys.stderr)
