@@ -139,3 +139,16 @@ def test_start_overrides_the_file_name(tmp_path: Path, make_clip: MakeClip) -> N
     with sqlite3.connect(db) as conn:
         source, start = conn.execute("SELECT clock_source, start_utc_us FROM recordings").fetchone()
     assert source == "user" and start == 1_795_188_600 * 1_000_000
+
+
+def test_a_scene_that_never_changes_still_gives_its_tracks(tmp_path: Path, sample_clip: Path, make_clip: MakeClip) -> None:
+    """A person standing in a frozen scene: the gate passes the first frame and one second look,
+    enough to confirm the track, which then lasts the whole recording."""
+    still = make_clip("person.png", "-ss", "30", "-i", str(sample_clip), "-frames:v", "1")
+    clip = make_clip("standing.mp4", "-loop", "1", "-framerate", "25", "-i", str(still),
+                     "-vf", "noise=alls=6:allf=t", "-t", "12", "-c:v", "libx264", "-g", "50", "-pix_fmt", "yuv420p")
+    db = tmp_path / "index.sqlite"
+    assert footage("index", str(clip), "--db", str(db), "--no-progress").returncode == 0
+    people = [t for t in json.loads(footage("tracks", "--db", str(db), "--format", "json").stdout) if t["label"] == "person"]
+    assert len(people) == 1
+    assert people[0]["first_s"] == 0.0 and people[0]["last_s"] >= 11.0

@@ -51,11 +51,18 @@ def test_motion_gate_compares_with_the_last_accepted_frame() -> None:
     first = np.zeros((10, 10), np.uint8)
     assert gate.changed(first)  # nothing seen yet
     gate.accept(first)
+    assert gate.changed(first) and gate.looking_again  # a second look right after a change
+    gate.accept(first)
+    assert not gate.changed(first)
     creeping = first.copy()
     creeping[0, :4] = 50  # 4% changed: not enough
     assert not gate.changed(creeping)
     creeping[1, :4] = 50  # 8% since the reference, though only 4% since the last frame
     assert gate.changed(creeping)
+    gate.accept(creeping)
+    assert gate.changed(creeping) and gate.looking_again  # one second look, no more
+    gate.accept(creeping)
+    assert not gate.changed(creeping)
 
 
 def test_motion_gate_rejects_mismatched_shapes() -> None:

@@ -32,13 +32,32 @@ class MotionGate:
     pixel_threshold: int = 12
     min_changed_fraction: float = 0.0008
     reference: npt.NDArray[np.uint8] | None = None
+    _second_look: bool = False
+    _looking_again: bool = False
 
     def changed(self, grey: npt.NDArray[np.uint8]) -> bool:
-        """True when ``grey`` should be analysed (always for the first frame)."""
+        """True when ``grey`` should be analysed: always for the first frame, whenever it differs
+        from the reference, and once more right after an analysed change. The second look lets
+        the tracker confirm an object that appears and then stands still (a car that parks, or a
+        scene that never changes at all), which one detection alone would not."""
+        self._looking_again = False
         if self.reference is None:
             return True
-        return changed_fraction(self.reference, grey, self.pixel_threshold) > self.min_changed_fraction
+        if changed_fraction(self.reference, grey, self.pixel_threshold) > self.min_changed_fraction:
+            return True
+        if self._second_look:
+            self._second_look, self._looking_again = False, True
+            return True
+        return False
+
+    @property
+    def looking_again(self) -> bool:
+        """True when the last ``changed`` answer was a second look, not a change."""
+        return self._looking_again
 
     def accept(self, grey: npt.NDArray[np.uint8]) -> None:
-        """Make ``grey`` the new reference (call after analysing it)."""
-        self.reference = grey
+        """Call after analysing ``grey``. A change becomes the new reference and earns a second
+        look; a second look keeps the reference, so change is still measured from it."""
+        if not self._looking_again:
+            self.reference = grey
+            self._second_look = True

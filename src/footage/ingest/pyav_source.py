@@ -282,7 +282,8 @@ class PyAVSource:
             frames = self._stream.codec_context.decode(packet)
         except av.error.FFmpegError as exc:
             self.stats.bad_packets += 1
-            self.stats.first_damage_s = self.stats.first_damage_s or self.stats.last_time_s
+            if self.stats.first_damage_s is None:
+                self.stats.first_damage_s = self.stats.last_time_s
             log.debug("%s: damaged packet at dts %s: %s", self.path, getattr(packet, "dts", None), exc)
             return []
         self.stats.decoded_frames += len(frames)
@@ -326,8 +327,9 @@ class PyAVSource:
             self.stats.unchanged_samples += 1
             yield Sample(index, frame.pts or 0, time_s, None)
             return
+        if not self._gate.looking_again:
+            self._last_change_s = time_s
         self._gate.accept(grey)
-        self._last_change_s = time_s
         image: npt.NDArray[np.uint8] = self._bgr_scaler.reformat(
             frame, format="bgr24", width=self._analysis_w, height=self._analysis_h, interpolation="AREA"
         ).to_ndarray()  # type: ignore[assignment]  # bgr24 is uint8
