@@ -46,7 +46,7 @@ _MAX_BAD_PACKETS = 25
 
 @dataclass(frozen=True)
 class SourceParams:
-    """How a recording is read; see ``footage.config.IngestConfig`` for the meaning of each."""
+    """How a recording is read; ``docs/config.md`` gives the meaning of each and why."""
 
     detect_fps: float = 5.0
     analysis_width: int = 640
