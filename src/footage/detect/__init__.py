@@ -6,10 +6,10 @@ chosen, so a missing optional runtime fails with a clear message instead of at i
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from footage import cores
 from footage.detect.base import Detector
 from footage.errors import ConfigError
 
@@ -27,12 +27,9 @@ def _yolox(params: DetectParams) -> Detector:
 
 
 def detector_threads(params: DetectParams) -> int:
-    """onnxruntime threads per detection: as set, else the cores the decoder leaves (half of
-    them) shared among the ``workers`` detecting side by side, at least one."""
-    if params.threads:
-        return params.threads
-    cores = os.cpu_count() or 2
-    return max(1, (cores - cores // 2) // max(1, params.workers))
+    """onnxruntime threads per detection: as set, else the cores the decoder leaves shared among
+    the ``workers`` detecting side by side (:func:`footage.cores.detector_threads`)."""
+    return params.threads or cores.detector_threads(params.workers)
 
 
 #: detector backends by name

@@ -9,7 +9,6 @@ NMS happen here in NumPy.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from footage.cores import detector_threads
 from footage.detect.labels import coco_class_names
 from footage.detect.nms import nms
 from footage.errors import ModelError
@@ -93,9 +93,7 @@ class OnnxDetector:
         self.nms_threshold = nms_threshold
 
         options = ort.SessionOptions()
-        # 0: the cores the decoder leaves free (it takes half; see ingest.pyav_source)
-        cores = os.cpu_count() or 2
-        options.intra_op_num_threads = threads or max(1, cores - cores // 2)
+        options.intra_op_num_threads = threads or detector_threads()
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # the dynamic-size model declares a fixed output shape; ORT warns every run
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL

@@ -18,7 +18,6 @@ scene changed (run the detector), without one when it did not (what was there is
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -30,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from av.video.reformatter import VideoReformatter
 
+from footage.cores import decoder_threads
 from footage.errors import CorruptMediaError, MediaNotFoundError, MediaOpenError, UnsupportedCodecError
 from footage.ingest.motion import MotionGate
 from footage.ingest.packet_gate import PacketSizeGate
@@ -88,8 +88,12 @@ class DecodeStats:
     first_damage_s: float | None = None
     last_time_s: float = 0.0
 
-    def note_damage(self, time_s: float) -> None:
-        self.damaged_frames += 1
+    def note_damage(self, time_s: float, *, undecodable: bool = False) -> None:
+        """Count a damaged frame (``undecodable``: a packet the decoder rejected outright)."""
+        if undecodable:
+            self.bad_packets += 1
+        else:
+            self.damaged_frames += 1
         if self.first_damage_s is None:
             self.first_damage_s = time_s
 
@@ -131,11 +135,10 @@ class PyAVSource:
         if not stream.width or not stream.height:
             raise UnsupportedCodecError(self.path, f"video stream has no frame size (codec {codec_context.name})")
         codec_context.thread_type = "AUTO"
-        # 0: half the cores; the detector runs on the other half in its own thread
-        codec_context.thread_count = self.params.decoder_threads or max(1, (os.cpu_count() or 2) // 2)
+        codec_context.thread_count = self.params.decoder_threads or decoder_threads()
         if self.params.skip_loop_filter:
             # the deblocking filter smooths block edges for the eye; the detector works on a
-            # 3x smaller copy where they vanish anyway. Measured in benchmarks/decode_options.py.
+            # 3x smaller copy where they vanish anyway. Measured in benchmarks/index_speed.py (section 6).
             codec_context.options = {"skip_loop_filter": "all"}
         return stream
 
@@ -200,7 +203,6 @@ class PyAVSource:
         self._bad_in_a_row = 0
         for packet in self._demux():
             self.stats.packets += 1
-            packet_s = float(packet.pts * self._time_base) if packet.pts is not None else self.stats.last_time_s
             if not still and packet.is_keyframe and self._quiet_long_enough(packet):
                 # drain the frames still inside the decoder, then go still from this keyframe
                 for frame in self._decode(None):
@@ -213,6 +215,7 @@ class PyAVSource:
                 index = yield from self._play([packet], index)
                 continue
             index += 1
+            packet_s = float(packet.pts * self._time_base) if packet.pts is not None else self.stats.last_time_s
             woken = False
             if not packet.is_keyframe:
                 pending.append(packet)
@@ -281,9 +284,7 @@ class PyAVSource:
         try:
             frames = self._stream.codec_context.decode(packet)
         except av.error.FFmpegError as exc:
-            self.stats.bad_packets += 1
-            if self.stats.first_damage_s is None:
-                self.stats.first_damage_s = self.stats.last_time_s
+            self.stats.note_damage(self.stats.last_time_s, undecodable=True)
             log.debug("%s: damaged packet at dts %s: %s", self.path, getattr(packet, "dts", None), exc)
             return []
         self.stats.decoded_frames += len(frames)
@@ -374,5 +375,5 @@ class PyAVSource:
                 self.path, f"truncated: ends mid-frame at {first_damage_s:.1f} s; indexed what came before"
             )
         if damaged:
-            where = f" from {self.stats.first_damage_s:.1f} s" if self.stats.first_damage_s is not None else ""
+            where = f" from {first_damage_s:.1f} s" if first_damage_s is not None else ""
             raise CorruptMediaError(self.path, f"{damaged} damaged frame(s){where} skipped; indexed the rest")

@@ -132,7 +132,7 @@ def index_recording(
     try:
         stat = path.stat()
     except OSError as exc:
-        return FileOutcome(str(path), "failed", f"cannot read it ({exc.strerror or exc})")
+        return _unreadable(path, exc)
     existing = queries.find_recording(conn, str(path))
     if (
         existing is not None
@@ -144,7 +144,7 @@ def index_recording(
     try:
         content_hash = fingerprint(path)
     except OSError as exc:
-        return FileOutcome(str(path), "failed", f"cannot read it ({exc.strerror or exc})")
+        return _unreadable(path, exc)
     copy = queries.find_indexed_copy(conn, content_hash)
     if copy is not None and copy.path != str(path):
         return FileOutcome(str(path), "skipped", f"same content as {copy.path}, already indexed")
@@ -175,7 +175,7 @@ def index_recording(
         try:
             samples = prefetch(source.samples())
             for sample, detections in detect_in_order(samples, detector.detect, workers=settings.detect.workers):
-                if sample.frame is None or detections is None:
+                if sample.frame is None or detections is None:  # the scene is unchanged
                     tracker.hold(sample.time_s)
                     recorder.still_present(tracker.visible_ids(), sample.pts)
                 else:
@@ -194,6 +194,10 @@ def index_recording(
         log.info("%s: %s", path, source.stats)
     return FileOutcome(str(path), "indexed" if status == "done" else status, reason, len(stored),
                        source.stats.last_time_s, time.perf_counter() - started)
+
+
+def _unreadable(path: Path, exc: OSError) -> FileOutcome:
+    return FileOutcome(str(path), "failed", f"cannot read it ({exc.strerror or exc})")
 
 
 def _store_track(finished: FinishedTrack, clock: WallClock, folder: Path) -> queries.StoredTrack:
