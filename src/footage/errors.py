@@ -10,6 +10,7 @@
     │   ├── UnsupportedCodecError  it opens, but no decoder exists for its video stream
     │   └── CorruptMediaError    decoding failed part-way; frames before the damage were used
     ├── ModelError               a model file is missing or onnxruntime rejects it
+    ├── TrackFileError           a MOTChallenge track file is missing or malformed
     └── StoreError              the index database is unusable (locked, newer schema, corrupt)
 
 Third-party exceptions (PyAV's ``av.error.FFmpegError``, onnxruntime's, ``sqlite3.Error``) are
@@ -30,6 +31,7 @@ __all__ = [
     "MediaOpenError",
     "ModelError",
     "StoreError",
+    "TrackFileError",
     "UnsupportedCodecError",
 ]
 
@@ -69,6 +71,10 @@ class CorruptMediaError(MediaError):
 
 class ModelError(FootageError):
     """A model file is missing or cannot be loaded by onnxruntime."""
+
+
+class TrackFileError(FootageError):
+    """A track file given to ``footage events --from-mot`` cannot be read or parsed."""
 
 
 class StoreError(FootageError):

@@ -1,0 +1,97 @@
+"""Merge events into moments: overlapping events about the same subjects are one story."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from footage.events.describe import describe, display_names
+from footage.events.params import EventParams
+from footage.events.subjects import Subject
+from footage.events.types import Event, KeyBox, Moment
+
+__all__ = ["KIND_ORDER", "merge_into_moments"]
+
+#: event kinds from the most to the least telling; a moment is named after its first kind here
+KIND_ORDER: tuple[str, ...] = (
+    "handed_over", "played_catch", "adult_with_child", "left_vehicle", "entered_vehicle",
+    "vehicle_stopped_near_person", "together", "approached", "sat_or_crouched", "lingered",
+    "vehicle_stopped", "vehicle_departed", "appeared", "left",
+)
+_BOUNDARY = ("appeared", "left")
+
+
+def _gap(a: Event, b: Event) -> float:
+    """Seconds between two events; negative when they overlap."""
+    return max(a.start_s, b.start_s) - min(a.end_s, b.end_s)
+
+
+def _groups(events: Sequence[Event], params: EventParams) -> list[list[int]]:
+    """Indices of events that belong together: sharing a subject and at most ``merge_gap_s``
+    apart, or ``visit_gap_s`` when one of them is an appearance or a departure (so a short visit
+    with nothing else in it is one moment: appeared ... left)."""
+    parent = list(range(len(events)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_subject: dict[int, list[int]] = {}
+    for n, event in enumerate(events):
+        for subject in event.subjects:
+            by_subject.setdefault(subject, []).append(n)
+    widest = max(params.merge_gap_s, params.visit_gap_s)
+    for members in by_subject.values():
+        members.sort(key=lambda n: events[n].start_s)
+        for x, i in enumerate(members):
+            for j in members[x + 1:]:
+                if events[j].start_s - events[i].end_s > widest:
+                    break
+                boundary = events[i].kind in _BOUNDARY or events[j].kind in _BOUNDARY
+                if _gap(events[i], events[j]) <= (params.visit_gap_s if boundary else params.merge_gap_s):
+                    parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for n in range(len(events)):
+        groups.setdefault(root(n), []).append(n)
+    return list(groups.values())
+
+
+def merge_into_moments(events: Sequence[Event], subjects: Sequence[Subject], params: EventParams) -> list[Moment]:
+    """Moments in time order, each with its headline kind, description and key-frame boxes."""
+    by_key = {s.key: s for s in subjects}
+    moments = []
+    for group in _groups(events, params):
+        members = sorted((events[n] for n in group), key=lambda e: (e.start_s, KIND_ORDER.index(e.kind)))
+        headline = min(members, key=lambda e: (KIND_ORDER.index(e.kind), -e.duration_s))
+        keys: list[int] = []
+        for event in sorted(members, key=lambda e: KIND_ORDER.index(e.kind)):
+            keys += [k for k in event.subjects if k not in keys]
+        labels = tuple(by_key[k].label for k in keys)
+        tracks = tuple(sorted({t for k in keys for t in by_key[k].track_ids}))
+        moments.append(Moment(
+            kind=headline.kind,
+            start_s=min(e.start_s for e in members),
+            end_s=max(e.end_s for e in members),
+            events=tuple(members),
+            subjects=tuple(keys),
+            labels=labels,
+            tracks=tracks,
+            description=describe(members, keys, labels),
+            key_s=headline.key_s,
+            key_boxes=_key_boxes([by_key[k] for k in keys], headline.key_s),
+            people=sum(1 for label in labels if label == "person"),
+        ))
+    return sorted(moments, key=lambda m: (m.start_s, m.end_s))
+
+
+def _key_boxes(subjects: Sequence[Subject], key_s: float) -> tuple[KeyBox, ...]:
+    """Where each subject was at the key time (or within 2 s of it), named as in the story."""
+    names = display_names([s.key for s in subjects], [s.label for s in subjects])
+    boxes = []
+    for subject in subjects:
+        i = min(max(round(key_s / subject.step_s) - subject.k0, 0), len(subject.xyxy) - 1)
+        if abs(float(subject.times_s[i]) - key_s) <= 2.0:
+            x1, y1, x2, y2 = (float(v) for v in subject.xyxy[i])
+            boxes.append(KeyBox(names[subject.key], subject.label, (x1, y1, x2, y2)))
+    return tuple(boxes)

@@ -1,0 +1,86 @@
+"""Rules about one object at a time: it appeared or left; a vehicle stopped or drove off; a
+person lingered, or sat down or crouched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from footage.events.params import EventParams
+from footage.events.runs import Run, runs, stays
+from footage.events.subjects import Subject
+from footage.events.types import Event, Span
+
+__all__ = ["appearances", "lingering", "parked", "sitting", "vehicle_stops"]
+
+
+def _event(kind: str, subject: Subject, start_s: float, end_s: float, key_s: float, **facts: float) -> Event:
+    return Event(kind, start_s, end_s, (subject.key,), (subject.label,), subject.track_ids, key_s,
+                 tuple(sorted(facts.items())))
+
+
+def appearances(subject: Subject, span: Span, params: EventParams) -> Iterator[Event]:
+    """``appeared`` when the subject comes into view after the recording started, ``left`` when
+    it goes before the recording ended; both carry ``present_s``, the time it was in view."""
+    present = subject.end_s - subject.start_s
+    if subject.start_s > span.start_s + params.edge_s:
+        yield _event("appeared", subject, subject.start_s, subject.start_s,
+                     min(subject.start_s + 1.0, subject.end_s), present_s=present)
+    if subject.end_s < span.end_s - params.edge_s:
+        yield _event("left", subject, subject.end_s, subject.end_s, max(subject.end_s - 1.0, subject.start_s),
+                     present_s=present)
+
+
+def lingering(person: Subject, params: EventParams) -> Iterator[Event]:
+    """``lingered``: the person's feet stayed within ``linger_radius`` body heights of one spot
+    for at least ``linger_s``."""
+    min_len = round(params.linger_s / params.step_s)
+    for i0, i1 in stays(person.foot, params.linger_radius * person.height, min_len):
+        start, end = float(person.times_s[i0]), float(person.times_s[i1 - 1])
+        yield _event("lingered", person, start, end, (start + end) / 2, duration_s=end - start)
+
+
+def sitting(person: Subject, params: EventParams) -> Iterator[Event]:
+    """``sat_or_crouched``: while the person stays in one place, the box is markedly shorter
+    than when they walked in (height <= ``sit_ratio`` of it) for at least ``sit_s``. A person who
+    is already seated when first seen has no standing height to compare with: then a box at most
+    ``sit_aspect`` times as high as it is wide counts as seated. A heuristic from box geometry
+    alone; see docs/events.md for when it is fooled."""
+    min_len = max(1, round(params.sit_s / params.step_s))
+    before = max(1, round(3.0 / params.step_s))
+    for i0, i1 in stays(person.foot, params.linger_radius * person.height, min_len):
+        walked_in = person.height[max(0, i0 - before):i0]
+        if len(walked_in) >= before // 2:
+            low = person.height[i0:i1] <= params.sit_ratio * float(np.median(walked_in))
+        else:
+            low = person.height[i0:i1] <= params.sit_aspect * person.width[i0:i1]
+        for a, b in runs(low):
+            if b - a >= min_len:
+                start, end = float(person.times_s[i0 + a]), float(person.times_s[i0 + b - 1])
+                ratio = float(np.median(person.height[i0 + a:i0 + b]) / np.median(person.height[i0:i1]))
+                yield _event("sat_or_crouched", person, start, end, (start + end) / 2, duration_s=end - start,
+                             height_ratio=ratio)
+
+
+def parked(vehicle: Subject, params: EventParams) -> list[Run]:
+    """The vehicle's stretches of at least ``stop_s`` within ``stop_radius`` sizes of one spot."""
+    return stays(vehicle.foot, params.stop_radius * vehicle.scale, round(params.stop_s / params.step_s))
+
+
+def vehicle_stops(vehicle: Subject, params: EventParams) -> Iterator[Event]:
+    """``vehicle_stopped``: the vehicle moved at least ``moved_distance`` vehicle sizes, then
+    stayed within ``stop_radius`` sizes of one spot for at least ``stop_s``. ``vehicle_departed``:
+    after such a stop (or parked since it was first seen) it moved ``moved_distance`` away."""
+    foot, size, times = vehicle.foot, vehicle.scale, vehicle.times_s
+    for i0, i1 in parked(vehicle, params):
+        stopped = float(times[i1 - 1] - times[i0])
+        moved_in = np.hypot(*(foot[:i0] - foot[i0]).T) >= params.moved_distance * size[i0]
+        if moved_in.any():
+            yield _event("vehicle_stopped", vehicle, float(times[i0]), float(times[i1 - 1]),
+                         min(float(times[i0]) + 2.0, float(times[i1 - 1])), stopped_s=stopped)
+        moved_out = np.flatnonzero(np.hypot(*(foot[i1:] - foot[i1 - 1]).T) >= params.moved_distance * size[i1 - 1])
+        if len(moved_out):
+            gone = float(times[i1 + int(moved_out[0])])
+            yield _event("vehicle_departed", vehicle, float(times[i1 - 1]), gone, float(times[i1 - 1]),
+                         stopped_s=stopped)

@@ -1,0 +1,168 @@
+"""Prepare tracks for the rules: join the pieces of an object split by an occlusion into one
+subject, and resample every subject onto one time grid so that two subjects can be compared
+sample by sample."""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from footage.events.params import EventParams
+from footage.events.types import FloatArray, Trajectory
+
+__all__ = ["Subject", "link_fragments", "make_subjects", "scale_of"]
+
+
+def scale_of(label: str, xyxy: FloatArray) -> FloatArray:
+    """The yardstick distances are measured in: body height for a person, the square root of
+    the box area for anything else. ``xyxy`` (N, 4) -> (N,)."""
+    width = np.maximum(xyxy[:, 2] - xyxy[:, 0], 1.0)
+    height = np.maximum(xyxy[:, 3] - xyxy[:, 1], 1.0)
+    return height if label == "person" else np.sqrt(width * height)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, eq=False)
+class Subject:
+    """One object, possibly made of several tracks, sampled every ``step_s`` seconds.
+
+    Sample ``i`` is at time ``(k0 + i) * step_s``; ``xyxy`` (n, 4) is the smoothed box there.
+    ``key`` is the first track's id and names the subject in events.
+    """
+
+    key: int
+    label: str
+    track_ids: tuple[int, ...]
+    k0: int
+    step_s: float
+    xyxy: FloatArray
+
+    @property
+    def k1(self) -> int:
+        """Grid index one past the last sample."""
+        return self.k0 + len(self.xyxy)
+
+    @property
+    def start_s(self) -> float:
+        return self.k0 * self.step_s
+
+    @property
+    def end_s(self) -> float:
+        return (self.k1 - 1) * self.step_s
+
+    @cached_property
+    def times_s(self) -> FloatArray:
+        return np.asarray((self.k0 + np.arange(len(self.xyxy))) * self.step_s, dtype=np.float64)
+
+    @cached_property
+    def foot(self) -> FloatArray:
+        """(n, 2) the bottom centre of the box: where the object touches the ground."""
+        return np.stack([(self.xyxy[:, 0] + self.xyxy[:, 2]) / 2, self.xyxy[:, 3]], axis=1)
+
+    @cached_property
+    def centre(self) -> FloatArray:
+        return np.stack([(self.xyxy[:, 0] + self.xyxy[:, 2]) / 2, (self.xyxy[:, 1] + self.xyxy[:, 3]) / 2], axis=1)
+
+    @cached_property
+    def height(self) -> FloatArray:
+        return np.maximum(self.xyxy[:, 3] - self.xyxy[:, 1], 1.0)  # type: ignore[no-any-return]
+
+    @cached_property
+    def width(self) -> FloatArray:
+        return np.maximum(self.xyxy[:, 2] - self.xyxy[:, 0], 1.0)  # type: ignore[no-any-return]
+
+    @cached_property
+    def scale(self) -> FloatArray:
+        return scale_of(self.label, self.xyxy)
+
+    def index_at(self, k: int) -> int | None:
+        """The sample index at grid index ``k``, or None when the subject is not there."""
+        return k - self.k0 if self.k0 <= k < self.k1 else None
+
+
+def link_fragments(tracks: Sequence[Trajectory], params: EventParams) -> list[tuple[Trajectory, ...]]:
+    """Chains of tracks that are one object: a track that ends and a track of the same label
+    that starts within ``link_gap_s`` where the first was heading, within ``link_distance``
+    yardsticks. Closest pairs are joined first; each track joins at most one before and one after."""
+    order = sorted(range(len(tracks)), key=lambda i: tracks[i].start_s)
+    starts = [tracks[i].start_s for i in order]
+    candidates: list[tuple[float, int, int]] = []
+    for a, first in enumerate(tracks):
+        lo = bisect.bisect_left(starts, first.end_s)
+        hi = bisect.bisect_right(starts, first.end_s + params.link_gap_s)
+        for b in order[lo:hi]:
+            second = tracks[b]
+            if a == b or first.label != second.label:
+                continue
+            cost = _link_cost(first, second)
+            if cost <= params.link_distance:
+                candidates.append((cost, a, b))
+    after: dict[int, int] = {}
+    before: dict[int, int] = {}
+    for _, a, b in sorted(candidates):
+        if a not in after and b not in before:
+            after[a], before[b] = b, a
+    chains = []
+    for start in range(len(tracks)):
+        if start in before:
+            continue
+        chain = [start]
+        while chain[-1] in after:
+            chain.append(after[chain[-1]])
+        chains.append(tuple(tracks[i] for i in chain))
+    return chains
+
+
+def _link_cost(first: Trajectory, second: Trajectory) -> float:
+    """How far (in yardsticks) ``second`` starts from where ``first`` was heading."""
+    last = first.xyxy[-1]
+    recent = first.times_s >= first.times_s[-1] - 1.0
+    velocity = np.zeros(2)
+    if recent.sum() >= 2:
+        t = first.times_s[recent]
+        if t[-1] > t[0]:
+            feet = _feet(first.xyxy[recent])
+            velocity = (feet[-1] - feet[0]) / (t[-1] - t[0])
+    predicted = _feet(last[None])[0] + velocity * (second.start_s - float(first.times_s[-1]))
+    scale = float(scale_of(first.label, last[None])[0])
+    return float(np.linalg.norm(_feet(second.xyxy[:1])[0] - predicted) / scale)
+
+
+def _feet(xyxy: FloatArray) -> FloatArray:
+    return np.stack([(xyxy[:, 0] + xyxy[:, 2]) / 2, xyxy[:, 3]], axis=1)
+
+
+def make_subjects(tracks: Sequence[Trajectory], params: EventParams) -> list[Subject]:
+    """Link fragments, resample each chain onto the grid and smooth it; drop flickers shorter
+    than ``min_present_s``."""
+    subjects = []
+    for chain in link_fragments(tracks, params):
+        start, end = chain[0].start_s, max(t.end_s for t in chain)
+        if end - start < params.min_present_s:
+            continue
+        times = np.concatenate([t.times_s for t in chain])
+        boxes = np.concatenate([t.xyxy for t in chain])
+        k0 = math.ceil(start / params.step_s - 1e-9)
+        k1 = max(k0 + 1, math.floor(end / params.step_s + 1e-9) + 1)
+        grid = (k0 + np.arange(k1 - k0)) * params.step_s
+        resampled = np.stack([np.interp(grid, times, boxes[:, c]) for c in range(4)], axis=1)
+        window = max(1, round(params.smooth_s / params.step_s)) | 1  # odd
+        subjects.append(Subject(
+            key=chain[0].track_id, label=chain[0].label, track_ids=tuple(t.track_id for t in chain),
+            k0=k0, step_s=params.step_s, xyxy=_median_filter(resampled, window),
+        ))
+    return subjects
+
+
+def _median_filter(values: FloatArray, window: int) -> FloatArray:
+    """Running median along axis 0 over ``window`` samples, edges padded with the end values."""
+    if window <= 1 or len(values) < 2:
+        return values
+    half = window // 2
+    padded = np.pad(values, ((half, half), (0, 0)), mode="edge")
+    return np.median(sliding_window_view(padded, window, axis=0), axis=-1)  # type: ignore[no-any-return]
