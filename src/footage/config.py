@@ -1,6 +1,6 @@
 """Settings: one typed, frozen schema, and the only place a settings file is parsed.
 
-A settings file is TOML with up to four tables, each optional::
+A settings file is TOML with up to five tables, each optional::
 
     timezone = "Europe/Berlin"      # how to read times without a zone (file names, --start)
 
@@ -8,8 +8,11 @@ A settings file is TOML with up to four tables, each optional::
     detect_fps = 5.0
     [detect]                        # DetectParams below
     classes = ["person", "car"]
-    [track]                         # footage.track.bytetrack.ByteTrackParams + TrackFilterParams
+    [track]                         # footage.track.bytetrack.ByteTrackParams
     lost_buffer_s = 3.0
+    [keep]                          # TrackFilterParams below
+    [events]                        # footage.events.params.EventParams (docs/events.md)
+    linger_s = 30.0
 
 Unknown tables or keys, and values of the wrong type, raise :class:`ConfigError`. Every setting
 is documented in ``docs/config.md`` (a test checks that none is missing).
@@ -27,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from footage.detect.labels import DEFAULT_CLASSES
 from footage.errors import ConfigError
+from footage.events.params import EventParams
 from footage.ingest.pyav_source import SourceParams
 from footage.track.bytetrack import ByteTrackParams
 
@@ -60,6 +64,7 @@ class Settings:
     detect: DetectParams = field(default_factory=DetectParams)
     track: ByteTrackParams = field(default_factory=ByteTrackParams)
     keep: TrackFilterParams = field(default_factory=TrackFilterParams)
+    events: EventParams = field(default_factory=EventParams)
     timezone: str | None = None
 
     def zone(self) -> tzinfo:
@@ -84,7 +89,10 @@ class Settings:
 
 T = TypeVar("T")
 
-_TABLES: dict[str, type] = {"ingest": SourceParams, "detect": DetectParams, "track": ByteTrackParams, "keep": TrackFilterParams}
+_TABLES: dict[str, type] = {
+    "ingest": SourceParams, "detect": DetectParams, "track": ByteTrackParams, "keep": TrackFilterParams,
+    "events": EventParams,
+}
 
 
 def _build(kind: type[T], table: str, values: Any) -> T:

@@ -6,9 +6,14 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from footage.store.records import IndexedTrack, IndexStatus
+from footage.events.describe import say_duration
+from footage.events.types import Moment
+from footage.store.records import IndexedMoment, IndexedTrack, IndexStatus
 
-__all__ = ["iso", "status_text", "table", "tracks_json", "tracks_mot", "tracks_table"]
+__all__ = [
+    "file_moments_json", "file_moments_table", "iso", "moment_text", "moments_json", "moments_table", "status_text",
+    "table", "tracks_json", "tracks_mot", "tracks_table",
+]
 
 
 def iso(moment: datetime) -> str:
@@ -86,3 +91,90 @@ def status_text(status: IndexStatus) -> str:
     if status.failed:
         parts.append("files with problems:\n" + "\n".join(f"  {s}: {p}: {r}" for p, s, r in status.failed))
     return "\n\n".join(parts)
+
+
+def _clip(text: str, width: int = 110) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def moments_table(moments: Sequence[IndexedMoment]) -> str:
+    if not moments:
+        return "no moments match"
+    rows = [
+        (m.id, m.start_utc.strftime("%Y-%m-%d %H:%M:%S"), m.camera, m.kind, say_duration(m.duration_s),
+         round(m.score, 1), _clip(m.description))
+        for m in moments
+    ]
+    return table(("id", "start (UTC)", "camera", "kind", "lasted", "score", "what happened"), rows)
+
+
+def _moment_dict(m: IndexedMoment) -> dict[str, object]:
+    return {
+        "id": m.id, "kind": m.kind, "kinds": list(m.kinds), "camera": m.camera, "recording": m.recording,
+        "start_utc": iso(m.start_utc), "end_utc": iso(m.end_utc), "start_s": round(m.start_s, 3),
+        "end_s": round(m.end_s, 3), "duration_s": round(m.duration_s, 3), "people": m.people,
+        "tracks": [{"id": t, "label": label} for t, label in m.tracks], "description": m.description,
+        "keyframe": m.keyframe, "score": m.score,
+    }
+
+
+def moments_json(moments: Sequence[IndexedMoment]) -> str:
+    return json.dumps([_moment_dict(m) for m in moments], indent=2, ensure_ascii=False)
+
+
+def moment_text(m: IndexedMoment, *, as_json: bool = False) -> str:
+    """Everything about one moment: the story, each event, its tracks and the key frame."""
+    if as_json:
+        data = _moment_dict(m)
+        data["events"] = [
+            {"kind": e.kind, "start_utc": iso(e.start_utc), "end_utc": iso(e.end_utc), "start_s": round(e.start_s, 3),
+             "end_s": round(e.end_s, 3), "tracks": list(e.subjects), "facts": dict(e.facts)}
+            for e in m.events
+        ]
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    lines = [
+        f"moment {m.id}: {m.kind}, score {m.score:.1f}",
+        m.description,
+        f"camera {m.camera}, {m.start_utc:%Y-%m-%d %H:%M:%S} to {m.end_utc:%H:%M:%S} UTC ({say_duration(m.duration_s)})",
+        f"recording {m.recording}, {m.start_s:.1f} s to {m.end_s:.1f} s",
+        f"key frame: {m.keyframe or 'none (the recording could not be read)'}",
+        "",
+        table(("event", "from (s)", "to (s)", "tracks"),
+              [(e.kind, round(e.start_s, 1), round(e.end_s, 1), ", ".join(map(str, e.subjects))) for e in m.events]),
+        "",
+        table(("track", "label"), list(m.tracks)),
+    ]
+    return "\n".join(lines)
+
+
+def file_moments_table(moments: Sequence[Moment]) -> str:
+    """Moments found in a track file (no index: media time only)."""
+    if not moments:
+        return "no moments found"
+    rows = [
+        (n, round(m.start_s, 1), m.kind, say_duration(m.duration_s), round(m.score, 1), _clip(m.description))
+        for n, m in enumerate(moments, 1)
+    ]
+    return table(("id", "start (s)", "kind", "lasted", "score", "what happened"), rows)
+
+
+def file_moments_json(moments: Sequence[Moment], source: str) -> str:
+    return json.dumps(
+        [
+            {
+                "id": n, "kind": m.kind, "kinds": list(m.kinds), "camera": None, "recording": source,
+                "start_utc": None, "end_utc": None, "start_s": round(m.start_s, 3), "end_s": round(m.end_s, 3),
+                "duration_s": round(m.duration_s, 3), "people": m.people,
+                "tracks": [{"id": t, "label": label} for t, label in zip(m.subjects, m.labels, strict=True)],
+                "description": m.description, "keyframe": None, "score": m.score,
+                "events": [
+                    {"kind": e.kind, "start_s": round(e.start_s, 3), "end_s": round(e.end_s, 3), "tracks": list(e.subjects),
+                     "facts": dict(e.facts)}
+                    for e in m.events
+                ],
+            }
+            for n, m in enumerate(moments, 1)
+        ],
+        indent=2,
+        ensure_ascii=False,
+    )

@@ -72,6 +72,11 @@ class WallClock:
         """The UTC time of the frame with presentation timestamp ``pts``."""
         return utc_from_us(self.us_at(pts))
 
+    def us_at_seconds(self, seconds: float) -> int:
+        """Microseconds since the epoch of media time ``seconds`` (float, for event times)."""
+        offset = seconds - float(self.start_pts * self.time_base)
+        return utc_to_us(self.start_utc) + round(offset * 1_000_000)
+
     def us_at(self, pts: int) -> int:
         """Microseconds since the epoch of ``pts``, rounded to the nearest microsecond."""
         offset = (pts - self.start_pts) * self.time_base * 1_000_000

@@ -41,6 +41,12 @@ def _overlapping(subject: Subject, others: Sequence[Subject]) -> list[Subject]:
     return [o for o in others if o.k0 < subject.k1 and subject.k0 < o.k1]
 
 
+def _story_order(event: Event) -> tuple[float, int, int, tuple[int, ...]]:
+    """Time order; at the same time an appearance comes first and a departure last."""
+    place = 0 if event.kind == "appeared" else 2 if event.kind == "left" else 1
+    return (event.start_s, place, KIND_ORDER.index(event.kind), event.subjects)
+
+
 def find_events(subjects: Sequence[Subject], span: Span, params: EventParams) -> list[Event]:
     """Every event among the (prepared) subjects of one recording, in time order."""
     people = [s for s in subjects if s.label == "person"]
@@ -64,7 +70,7 @@ def find_events(subjects: Sequence[Subject], span: Span, params: EventParams) ->
     for thing in things:
         events += handovers(thing, _overlapping(thing, people), params)
     events += catches([t for t in things if t.label in params.ball_labels], people, params)
-    return sorted(events, key=lambda e: (e.start_s, KIND_ORDER.index(e.kind), e.subjects))
+    return sorted(events, key=_story_order)
 
 
 def analyse(tracks: Sequence[Trajectory], span: Span, params: EventParams | None = None) -> Analysis:

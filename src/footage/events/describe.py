@@ -101,10 +101,10 @@ def _clause(event: Event, name: _Names) -> str:
 
 
 def describe(events: Sequence[Event], subjects: Sequence[int], labels: Sequence[str]) -> str:
-    """The moment's story in time order: one clause per event, all ``together`` events told as
-    one group clause, at most six clauses."""
+    """The moment's story from its events (given in story order): one clause per event, all
+    ``together`` events told as one group clause, at most six clauses."""
     name = _Names(subjects, labels)
-    ordered = sorted(events, key=lambda e: (e.start_s, e.kind))
+    ordered = list(events)
     together = [e for e in ordered if e.kind == "together"]
     clauses: list[str] = []
     told_together = False

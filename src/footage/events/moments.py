@@ -26,9 +26,13 @@ def _gap(a: Event, b: Event) -> float:
 
 
 def _groups(events: Sequence[Event], params: EventParams) -> list[list[int]]:
-    """Indices of events that belong together: sharing a subject and at most ``merge_gap_s``
-    apart, or ``visit_gap_s`` when one of them is an appearance or a departure (so a short visit
-    with nothing else in it is one moment: appeared ... left)."""
+    """Indices of events that belong together.
+
+    Events other than appearances and departures join when they share a subject and are at most
+    ``merge_gap_s`` apart (chains included: A with B, then B with C). Each appearance or
+    departure then joins the nearest group about its subject within ``visit_gap_s``, without
+    joining groups to each other. One left alone pairs with the subject's other one when the
+    visit was at most ``visit_gap_s`` long ("a person appeared; the person left after 25 s")."""
     parent = list(range(len(events)))
 
     def root(i: int) -> int:
@@ -37,20 +41,32 @@ def _groups(events: Sequence[Event], params: EventParams) -> list[list[int]]:
             i = parent[i]
         return i
 
+    stories = [n for n, e in enumerate(events) if e.kind not in _BOUNDARY]
     by_subject: dict[int, list[int]] = {}
-    for n, event in enumerate(events):
-        for subject in event.subjects:
+    for n in stories:
+        for subject in events[n].subjects:
             by_subject.setdefault(subject, []).append(n)
-    widest = max(params.merge_gap_s, params.visit_gap_s)
     for members in by_subject.values():
         members.sort(key=lambda n: events[n].start_s)
         for x, i in enumerate(members):
             for j in members[x + 1:]:
-                if events[j].start_s - events[i].end_s > widest:
+                if events[j].start_s - events[i].end_s > params.merge_gap_s:
                     break
-                boundary = events[i].kind in _BOUNDARY or events[j].kind in _BOUNDARY
-                if _gap(events[i], events[j]) <= (params.visit_gap_s if boundary else params.merge_gap_s):
+                if _gap(events[i], events[j]) <= params.merge_gap_s:
                     parent[root(i)] = root(j)
+    alone: dict[int, list[int]] = {}
+    for n, event in enumerate(events):
+        if event.kind not in _BOUNDARY:
+            continue
+        subject = event.subjects[0]
+        nearest = min(by_subject.get(subject, []), key=lambda m: abs(_gap(event, events[m])), default=None)
+        if nearest is not None and _gap(event, events[nearest]) <= params.visit_gap_s:
+            parent[n] = root(nearest)
+        else:
+            alone.setdefault(subject, []).append(n)
+    for found in alone.values():
+        if len(found) == 2 and _gap(events[found[0]], events[found[1]]) <= params.visit_gap_s:
+            parent[found[1]] = found[0]
     groups: dict[int, list[int]] = {}
     for n in range(len(events)):
         groups.setdefault(root(n), []).append(n)
@@ -62,7 +78,7 @@ def merge_into_moments(events: Sequence[Event], subjects: Sequence[Subject], par
     by_key = {s.key: s for s in subjects}
     moments = []
     for group in _groups(events, params):
-        members = sorted((events[n] for n in group), key=lambda e: (e.start_s, KIND_ORDER.index(e.kind)))
+        members = [events[n] for n in sorted(group)]  # events come in story order
         headline = min(members, key=lambda e: (KIND_ORDER.index(e.kind), -e.duration_s))
         keys: list[int] = []
         for event in sorted(members, key=lambda e: KIND_ORDER.index(e.kind)):

@@ -41,10 +41,15 @@ class Pair:
         return self.first.times_s[self.a]
 
     @cached_property
+    def offset(self) -> FloatArray:
+        """(n, 2) where the first stands relative to the second, in mean body heights."""
+        scale = (self.first.height[self.a] + self.second.height[self.b]) / 2
+        return (self.first.foot[self.a] - self.second.foot[self.b]) / scale[:, None]  # type: ignore[no-any-return]
+
+    @cached_property
     def distance(self) -> FloatArray:
         """Feet apart, in mean body heights, per shared sample."""
-        scale = (self.first.height[self.a] + self.second.height[self.b]) / 2
-        return np.hypot(*(self.first.foot[self.a] - self.second.foot[self.b]).T) / scale  # type: ignore[no-any-return]
+        return np.hypot(*self.offset.T)  # type: ignore[no-any-return]
 
     def moved(self, who: Subject, i: int, j: int) -> float:
         """How far ``who`` moved between shared samples ``i`` and ``j``, in its body heights."""
@@ -90,14 +95,18 @@ def together(pair: Pair, params: EventParams) -> Iterator[tuple[Event, Run]]:
 def approaches(pair: Pair, params: EventParams) -> Iterator[Event]:
     """``approached``: the two were at least ``far_distance`` apart, then within
     ``near_distance`` at most ``approach_within_s`` later, and stayed near for
-    ``approach_hold_s`` (so walking past someone is not approaching them). The one who moved
-    more is the mover, named first; ``mutual`` is 1 when the other moved at least half as far."""
+    ``approach_hold_s`` without passing each other (where one stands relative to the other moved
+    less than ``near_distance`` in that time: someone walking past goes from one side to the
+    other). The one who moved more is the mover, named first; ``mutual`` is 1 when the other
+    moved at least half as far."""
     hold = round(params.approach_hold_s / params.step_s)
     within = round(params.approach_within_s / params.step_s)
     distance = pair.distance
     for i, j in _near_runs(pair, params):
         if i == 0 or j - i < hold:
             continue
+        if np.hypot(*(pair.offset[i:i + hold] - pair.offset[i]).T).max() >= params.near_distance:
+            continue  # passing by
         far = np.flatnonzero(distance[max(0, i - within):i] >= params.far_distance)
         if not len(far):
             continue

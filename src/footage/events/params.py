@@ -21,7 +21,7 @@ class EventParams:
     edge_s: float = 1.0
     min_present_s: float = 1.0
     # one object
-    linger_s: float = 20.0
+    linger_s: float = 10.0
     linger_radius: float = 0.5
     stop_s: float = 10.0
     stop_radius: float = 0.25
@@ -47,7 +47,7 @@ class EventParams:
     catch_flight_s: float = 4.0
     catch_passes: int = 3
     # moments
-    merge_gap_s: float = 5.0
+    merge_gap_s: float = 2.0
     visit_gap_s: float = 60.0
     vehicle_labels: tuple[str, ...] = ("car", "bus", "truck", "motorbike")
     object_labels: tuple[str, ...] = (

@@ -51,16 +51,19 @@ def sitting(person: Subject, params: EventParams) -> Iterator[Event]:
     before = max(1, round(3.0 / params.step_s))
     for i0, i1 in stays(person.foot, params.linger_radius * person.height, min_len):
         walked_in = person.height[max(0, i0 - before):i0]
-        if len(walked_in) >= before // 2:
-            low = person.height[i0:i1] <= params.sit_ratio * float(np.median(walked_in))
+        standing = float(np.median(walked_in)) if len(walked_in) >= before // 2 else None
+        if standing is not None:
+            low = person.height[i0:i1] <= params.sit_ratio * standing
         else:
             low = person.height[i0:i1] <= params.sit_aspect * person.width[i0:i1]
         for a, b in runs(low):
             if b - a >= min_len:
                 start, end = float(person.times_s[i0 + a]), float(person.times_s[i0 + b - 1])
-                ratio = float(np.median(person.height[i0 + a:i0 + b]) / np.median(person.height[i0:i1]))
+                seated = person.height[i0 + a:i0 + b]
+                shape = (float(np.median(seated) / standing) if standing else 0.0,
+                         float(np.median(seated / person.width[i0 + a:i0 + b])))
                 yield _event("sat_or_crouched", person, start, end, (start + end) / 2, duration_s=end - start,
-                             height_ratio=ratio)
+                             height_ratio=shape[0], aspect=shape[1])
 
 
 def parked(vehicle: Subject, params: EventParams) -> list[Run]:

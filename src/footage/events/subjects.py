@@ -85,19 +85,24 @@ class Subject:
         return k - self.k0 if self.k0 <= k < self.k1 else None
 
 
+#: a tracker sometimes starts a new track on an object shortly before giving up the old one
+_OVERLAP_S = 2.0
+
+
 def link_fragments(tracks: Sequence[Trajectory], params: EventParams) -> list[tuple[Trajectory, ...]]:
     """Chains of tracks that are one object: a track that ends and a track of the same label
-    that starts within ``link_gap_s`` where the first was heading, within ``link_distance``
-    yardsticks. Closest pairs are joined first; each track joins at most one before and one after."""
+    that starts within ``link_gap_s`` after it (or up to 2 s before its end) where the first was
+    heading, within ``link_distance`` yardsticks. Closest pairs are joined first; each track
+    joins at most one before and one after."""
     order = sorted(range(len(tracks)), key=lambda i: tracks[i].start_s)
     starts = [tracks[i].start_s for i in order]
     candidates: list[tuple[float, int, int]] = []
     for a, first in enumerate(tracks):
-        lo = bisect.bisect_left(starts, first.end_s)
+        lo = bisect.bisect_left(starts, first.end_s - _OVERLAP_S)
         hi = bisect.bisect_right(starts, first.end_s + params.link_gap_s)
         for b in order[lo:hi]:
             second = tracks[b]
-            if a == b or first.label != second.label:
+            if a == b or first.label != second.label or second.start_s <= first.start_s:
                 continue
             cost = _link_cost(first, second)
             if cost <= params.link_distance:
@@ -145,8 +150,7 @@ def make_subjects(tracks: Sequence[Trajectory], params: EventParams) -> list[Sub
         start, end = chain[0].start_s, max(t.end_s for t in chain)
         if end - start < params.min_present_s:
             continue
-        times = np.concatenate([t.times_s for t in chain])
-        boxes = np.concatenate([t.xyxy for t in chain])
+        times, boxes = _joined(chain)
         k0 = math.ceil(start / params.step_s - 1e-9)
         k1 = max(k0 + 1, math.floor(end / params.step_s + 1e-9) + 1)
         grid = (k0 + np.arange(k1 - k0)) * params.step_s
@@ -157,6 +161,16 @@ def make_subjects(tracks: Sequence[Trajectory], params: EventParams) -> list[Sub
             k0=k0, step_s=params.step_s, xyxy=_median_filter(resampled, window),
         ))
     return subjects
+
+
+def _joined(chain: Sequence[Trajectory]) -> tuple[FloatArray, FloatArray]:
+    """The samples of a chain in time order; where two pieces overlap the later one wins."""
+    times, boxes = [], []
+    for piece, following in zip(chain, [*chain[1:], None], strict=True):
+        keep = piece.times_s < following.start_s if following is not None else np.ones(len(piece.times_s), bool)
+        times.append(piece.times_s[keep])
+        boxes.append(piece.xyxy[keep])
+    return np.concatenate(times), np.concatenate(boxes)
 
 
 def _median_filter(values: FloatArray, window: int) -> FloatArray:

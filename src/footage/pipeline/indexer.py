@@ -1,4 +1,4 @@
-"""Index recordings: file -> sampled frames -> detections -> tracks -> the index.
+"""Index recordings: file -> sampled frames -> detections -> tracks -> moments -> the index.
 
 This module wires the stages together and owns the bookkeeping that makes indexing safe to
 interrupt: a recording is registered as ``indexing`` before work starts and becomes visible only
@@ -18,15 +18,19 @@ from pathlib import Path
 from footage.config import Settings
 from footage.detect.base import Detector
 from footage.errors import FootageError, MediaError
+from footage.events import Span
+from footage.events.score import notability
 from footage.ingest.clock import wall_clock_start
 from footage.ingest.discover import discover
 from footage.ingest.fingerprint import fingerprint
 from footage.ingest.pyav_source import PyAVSource
+from footage.pipeline.moments import find_moments, trajectory
 from footage.pipeline.ordered import detect_in_order
 from footage.pipeline.prefetch import prefetch
 from footage.pipeline.progress import NullProgress, Progress
 from footage.store import queries
 from footage.store.database import connect, thumbnail_dir
+from footage.store.moments import rescore_camera
 from footage.store.thumbnails import write_thumbnail
 from footage.time import WallClock
 from footage.track.bytetrack import ByteTracker
@@ -46,6 +50,7 @@ class FileOutcome:
     status: str
     reason: str | None = None
     tracks: int = 0
+    moments: int = 0
     media_s: float = 0.0
     wall_s: float = 0.0
 
@@ -172,9 +177,11 @@ def index_recording(
                                  min_confidence=settings.keep.min_track_confidence,
                                  min_boxes=settings.keep.min_track_boxes)
         status, reason = "done", None
+        first_s: float | None = None
         try:
             samples = prefetch(source.samples())
             for sample, detections in detect_in_order(samples, detector.detect, workers=settings.detect.workers):
+                first_s = sample.time_s if first_s is None else first_s
                 if sample.frame is None or detections is None:  # the scene is unchanged
                     tracker.hold(sample.time_s)
                     recorder.still_present(tracker.visible_ids(), sample.pts)
@@ -188,11 +195,16 @@ def index_recording(
             raise
         tracker.finish()
         finished = recorder.finish()
-        stored = [_store_track(f, clock, thumbnails / str(recording_id)) for f in finished]
+        folder = thumbnails / str(recording_id)
+        stored = [_store_track(f, clock, folder) for f in finished]
+        span = Span(first_s or 0.0, source.stats.last_time_s)
+        found = [trajectory(t.track_id, t.label, t.boxes, t.last_pts, t.time_base) for t in (f.track for f in finished)]
+        moments = find_moments(path, found, span, clock, settings.events, folder)
         queries.finish_recording(conn, recording_id, camera_id=camera_id, tracks=stored, status=status,
-                                 error=reason, indexed_s=source.stats.last_time_s)
+                                 error=reason, first_s=span.start_s, indexed_s=span.end_s, moments=moments)
+        rescore_camera(conn, camera_id, notability)
         log.info("%s: %s", path, source.stats)
-    return FileOutcome(str(path), "indexed" if status == "done" else status, reason, len(stored),
+    return FileOutcome(str(path), "indexed" if status == "done" else status, reason, len(stored), len(moments),
                        source.stats.last_time_s, time.perf_counter() - started)
 
 

@@ -6,6 +6,8 @@ Thumbnails and other files the index writes live in folders beside the database 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -13,7 +15,7 @@ from platformdirs import user_data_path
 from footage.errors import StoreError
 from footage.store.schema import migrate
 
-__all__ = ["connect", "default_db_path", "thumbnail_dir"]
+__all__ = ["connect", "default_db_path", "thumbnail_dir", "transaction"]
 
 
 def default_db_path() -> Path:
@@ -45,3 +47,15 @@ def connect(db_path: Path, *, create: bool = True) -> sqlite3.Connection:
     except OSError as exc:
         raise StoreError(f"cannot create index {db_path}: {exc.strerror or exc}") from exc
     return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

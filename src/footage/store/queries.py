@@ -6,17 +6,19 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from footage.store.records import IndexedTrack, IndexStatus, RecordingRecord, decode_boxes, encode_boxes
+from footage.store.database import transaction
+from footage.store.moments import StoredMoment, insert_moments
+from footage.store.records import VISIBLE, IndexedTrack, IndexStatus, RecordingRecord, decode_boxes, encode_boxes
 from footage.time import WallClock, utc_from_us, utc_to_us
 from footage.types import RecordingInfo, Track
 
 __all__ = [
+    "VISIBLE",
     "TrackFilter",
     "begin_recording",
     "ensure_camera",
@@ -30,24 +32,8 @@ __all__ = [
     "transaction",
 ]
 
-#: recordings whose tracks count: fully indexed, or indexed up to damage
-VISIBLE = ("done", "damaged")
-
-
 def _now_us() -> int:
     return time.time_ns() // 1000
-
-
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any exception."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def ensure_camera(conn: sqlite3.Connection, name: str) -> int:
@@ -143,10 +129,13 @@ def finish_recording(
     tracks: Sequence[StoredTrack],
     status: str,
     error: str | None,
+    first_s: float,
     indexed_s: float,
+    moments: Sequence[StoredMoment] = (),
 ) -> None:
-    """Store all tracks of a recording and its final status in one transaction, so a recording
-    is either complete in the index or not visible at all."""
+    """Store all tracks and moments of a recording and its final status in one transaction, so a
+    recording is either complete in the index or not visible at all. ``first_s`` and
+    ``indexed_s`` are the media times of the first and last analysed frames."""
     with transaction(conn):
         conn.execute("DELETE FROM tracks WHERE recording_id = ?", (recording_id,))
         conn.executemany(
@@ -160,9 +149,10 @@ def finish_recording(
                 for s in tracks
             ],
         )
+        insert_moments(conn, recording_id, camera_id, moments)
         conn.execute(
-            "UPDATE recordings SET status = ?, error = ?, indexed_s = ?, updated_utc_us = ? WHERE id = ?",
-            (status, error, indexed_s, _now_us(), recording_id),
+            "UPDATE recordings SET status = ?, error = ?, first_s = ?, indexed_s = ?, updated_utc_us = ? WHERE id = ?",
+            (status, error, first_s, indexed_s, _now_us(), recording_id),
         )
 
 

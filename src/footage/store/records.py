@@ -10,7 +10,13 @@ import numpy as np
 
 from footage.types import TrackBox
 
-__all__ = ["BOX_DTYPE", "IndexStatus", "IndexedTrack", "RecordingRecord", "decode_boxes", "encode_boxes"]
+__all__ = [
+    "BOX_DTYPE", "VISIBLE", "IndexStatus", "IndexedEvent", "IndexedMoment", "IndexedTrack", "RecordingRecord", "decode_boxes",
+    "encode_boxes",
+]
+
+#: recordings whose tracks and moments count: fully indexed, or indexed up to damage
+VISIBLE = ("done", "damaged")
 
 #: one sampled box as stored in ``tracks.boxes``: little-endian, 32 bytes a box
 BOX_DTYPE = np.dtype([("index", "<i8"), ("pts", "<i8"), ("xyxy", "<f4", (4,)), ("confidence", "<f4")])
@@ -79,3 +85,42 @@ class IndexStatus:
     hours: float
     objects_by_label: tuple[tuple[str, int], ...]
     failed: tuple[tuple[str, str, str], ...]  # path, status, reason
+
+
+@dataclass(frozen=True)
+class IndexedEvent:
+    """One event of a stored moment; ``subjects`` are track ids in the index."""
+
+    kind: str
+    start_utc: datetime
+    end_utc: datetime
+    start_s: float
+    end_s: float
+    subjects: tuple[int, ...]
+    facts: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class IndexedMoment:
+    """A moment as stored. ``start_s``/``end_s`` are media time in ``recording``; ``tracks``
+    pairs each track id with its label; ``events`` is filled by :func:`get_moment` only."""
+
+    id: int
+    camera: str
+    recording: str
+    kind: str
+    kinds: tuple[str, ...]
+    start_utc: datetime
+    end_utc: datetime
+    start_s: float
+    end_s: float
+    people: int
+    tracks: tuple[tuple[int, str], ...]
+    description: str
+    keyframe: str | None
+    score: float
+    events: tuple[IndexedEvent, ...] = ()
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s

@@ -63,6 +63,38 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX tracks_by_camera_time ON tracks(camera_id, first_utc_us);
     CREATE INDEX tracks_by_label_time ON tracks(label, first_utc_us);
     """,
+    # 2: moments and the events they are made of
+    """
+    ALTER TABLE recordings ADD COLUMN first_s REAL;
+    CREATE TABLE moments (
+        id INTEGER PRIMARY KEY,
+        recording_id INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,
+        camera_id INTEGER NOT NULL REFERENCES cameras(id),
+        kind TEXT NOT NULL,
+        start_s REAL NOT NULL,
+        end_s REAL NOT NULL,
+        start_utc_us INTEGER NOT NULL,
+        end_utc_us INTEGER NOT NULL,
+        people INTEGER NOT NULL,
+        tracks TEXT NOT NULL,
+        description TEXT NOT NULL,
+        keyframe TEXT,
+        score REAL NOT NULL DEFAULT 0
+    );
+    CREATE INDEX moments_by_camera_time ON moments(camera_id, start_utc_us);
+    CREATE INDEX moments_by_recording ON moments(recording_id);
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        moment_id INTEGER NOT NULL REFERENCES moments(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        start_s REAL NOT NULL,
+        end_s REAL NOT NULL,
+        subjects TEXT NOT NULL,
+        facts TEXT NOT NULL
+    );
+    CREATE INDEX events_by_kind ON events(kind, moment_id);
+    CREATE INDEX events_by_moment ON events(moment_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,87 @@
+"""Find the moments of a recording and make them ready for the index; rebuild them all.
+
+The rules themselves are pure (:mod:`footage.events`); this module feeds them the tracks of a
+recording, writes key frames, and hands the result to the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from footage.events import EventParams, Span, Trajectory, analyse
+from footage.events.score import notability
+from footage.events.types import Moment
+from footage.pipeline.keyframes import write_keyframes
+from footage.pipeline.progress import NullProgress, Progress
+from footage.store import moments as stored_moments
+from footage.store.database import connect, thumbnail_dir
+from footage.store.moments import StoredMoment
+from footage.time import WallClock
+from footage.types import TrackBox
+
+__all__ = ["RebuildReport", "find_moments", "rebuild_moments", "trajectory"]
+
+
+def trajectory(track_id: int, label: str, boxes: Sequence[TrackBox], last_pts: int, time_base: Fraction) -> Trajectory:
+    """A stored or just-finished track as the rules read it."""
+    times = np.array([float(b.pts * time_base) for b in boxes], dtype=np.float64)
+    xyxy = np.array([b.xyxy for b in boxes], dtype=np.float64).reshape(-1, 4)
+    return Trajectory(track_id, label, times, xyxy, float(last_pts * time_base))
+
+
+def find_moments(
+    recording: Path,
+    tracks: Sequence[Trajectory],
+    span: Span,
+    clock: WallClock,
+    params: EventParams,
+    keyframe_folder: Path,
+) -> list[StoredMoment]:
+    """The moments of one recording with wall-clock times and key frames written to disk."""
+    moments: list[Moment] = list(analyse(tracks, span, params).moments)
+    keyframes = write_keyframes(recording, moments, keyframe_folder)
+    return [
+        StoredMoment(m, clock.us_at_seconds(m.start_s), clock.us_at_seconds(m.end_s), keyframe)
+        for m, keyframe in zip(moments, keyframes, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    recordings: int
+    moments: int
+    missing_files: tuple[str, ...]
+
+
+def rebuild_moments(db_path: Path, params: EventParams, progress: Progress | None = None) -> RebuildReport:
+    """Run the rules again over every recording in the index (after thresholds changed). Each
+    recording's moments are replaced in one transaction; key frames are re-read from the video
+    files, and a recording whose file is gone keeps its moments without key frames."""
+    progress = progress or NullProgress()
+    conn = connect(db_path, create=False)
+    try:
+        recordings = stored_moments.recordings_for_rebuild(conn)
+        progress.start_batch(sum(r.last_s for r in recordings), len(recordings))
+        total, missing, cameras = 0, [], set()
+        for rec in recordings:
+            progress.start_file(Path(rec.path).name, rec.last_s)
+            tracks = [trajectory(t.local_id, t.label, t.boxes or (), t.last_pts, t.time_base) for t in rec.tracks]
+            if not Path(rec.path).exists():
+                missing.append(rec.path)
+            found = find_moments(Path(rec.path), tracks, Span(rec.first_s, rec.last_s), rec.clock, params,
+                                 thumbnail_dir(db_path) / str(rec.recording_id))
+            stored_moments.replace_moments(conn, rec.recording_id, rec.camera_id, found)
+            cameras.add(rec.camera_id)
+            total += len(found)
+            progress.end_file()
+        for camera_id in cameras:
+            stored_moments.rescore_camera(conn, camera_id, notability)
+        progress.end_batch()
+        return RebuildReport(len(recordings), total, tuple(missing))
+    finally:
+        conn.close()

@@ -1,0 +1,212 @@
+"""The SQL for moments: store a recording's moments with their events, rescore a camera, list
+and fetch moments. Like :mod:`footage.store.queries`, every function takes a connection."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+
+from footage.events.types import Moment
+from footage.store.database import transaction
+from footage.store.records import VISIBLE, IndexedEvent, IndexedMoment, IndexedTrack, decode_boxes
+from footage.time import WallClock, utc_from_us, utc_to_us
+
+__all__ = [
+    "MomentFilter",
+    "RecordingTracks",
+    "StoredMoment",
+    "get_moment",
+    "insert_moments",
+    "list_moments",
+    "recordings_for_rebuild",
+    "replace_moments",
+    "rescore_camera",
+]
+
+
+@dataclass(frozen=True)
+class StoredMoment:
+    """A moment to store: what the rules found (subjects and tracks are the recording's local
+    track ids), its wall-clock bounds, and the key frame written for it."""
+
+    moment: Moment
+    start_utc_us: int
+    end_utc_us: int
+    keyframe: str | None
+
+
+def insert_moments(conn: sqlite3.Connection, recording_id: int, camera_id: int, moments: Sequence[StoredMoment]) -> None:
+    """Replace the moments of a recording; call inside a transaction, after its tracks are
+    stored (local track ids are translated to index ids here)."""
+    conn.execute("DELETE FROM moments WHERE recording_id = ?", (recording_id,))
+    local = dict(conn.execute("SELECT local_id, id FROM tracks WHERE recording_id = ?", (recording_id,)).fetchall())
+    for stored in moments:
+        m = stored.moment
+        cursor = conn.execute(
+            """INSERT INTO moments (recording_id, camera_id, kind, start_s, end_s, start_utc_us, end_utc_us, people,
+                   tracks, description, keyframe, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (recording_id, camera_id, m.kind, m.start_s, m.end_s, stored.start_utc_us, stored.end_utc_us, m.people,
+             json.dumps([local[t] for t in m.tracks if t in local]), m.description, stored.keyframe, m.score),
+        )
+        conn.executemany(
+            "INSERT INTO events (moment_id, kind, start_s, end_s, subjects, facts) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (cursor.lastrowid, e.kind, e.start_s, e.end_s, json.dumps([local.get(s) for s in e.subjects]),
+                 json.dumps(dict(e.facts)))
+                for e in m.events
+            ],
+        )
+
+
+def replace_moments(conn: sqlite3.Connection, recording_id: int, camera_id: int, moments: Sequence[StoredMoment]) -> None:
+    """:func:`insert_moments` in its own transaction (``footage events --rebuild``)."""
+    with transaction(conn):
+        insert_moments(conn, recording_id, camera_id, moments)
+
+
+Scorer = Callable[[tuple[str, ...], float, int, int, int], float]
+
+
+def rescore_camera(conn: sqlite3.Connection, camera_id: int, score: Scorer) -> None:
+    """Recompute every moment score of a camera, since rarity depends on all of its moments.
+    ``score(kinds, duration_s, people, moments_of_this_kind, moments_on_camera)``."""
+    rows = conn.execute(
+        f"""SELECT m.id, m.kind, m.end_s - m.start_s, m.people, (SELECT group_concat(e.kind) FROM events e
+                   WHERE e.moment_id = m.id) FROM moments m JOIN recordings r ON r.id = m.recording_id
+            WHERE m.camera_id = ? AND r.status IN {VISIBLE}""",
+        (camera_id,),
+    ).fetchall()
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row[1]] = counts.get(row[1], 0) + 1
+    updates = [
+        (score(tuple((row[4] or row[1]).split(",")), float(row[2]), int(row[3]), counts[row[1]], len(rows)), row[0])
+        for row in rows
+    ]
+    with transaction(conn):
+        conn.executemany("UPDATE moments SET score = ? WHERE id = ?", updates)
+
+
+@dataclass(frozen=True)
+class MomentFilter:
+    """Which moments to list; every field is optional. ``kind`` matches a moment that contains an
+    event of that kind; ``order`` is ``time`` or ``score``."""
+
+    camera: str | None = None
+    kind: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    min_duration_s: float | None = None
+    limit: int | None = None
+    order: str = "time"
+
+
+_MOMENT_SELECT = """SELECT m.*, r.path, c.name AS camera,
+           (SELECT group_concat(DISTINCT e.kind) FROM events e WHERE e.moment_id = m.id) AS kinds
+    FROM moments m JOIN recordings r ON r.id = m.recording_id JOIN cameras c ON c.id = m.camera_id"""
+
+
+def list_moments(conn: sqlite3.Connection, where: MomentFilter) -> list[IndexedMoment]:
+    """Moments of visible recordings matching ``where``, by start time (or best score first)."""
+    clauses = [f"r.status IN {VISIBLE}"]
+    params: list[object] = []
+    if where.camera is not None:
+        clauses.append("c.name = ?")
+        params.append(where.camera)
+    if where.kind is not None:
+        clauses.append("EXISTS (SELECT 1 FROM events e WHERE e.moment_id = m.id AND e.kind = ?)")
+        params.append(where.kind)
+    if where.since is not None:
+        clauses.append("m.end_utc_us >= ?")
+        params.append(utc_to_us(where.since))
+    if where.until is not None:
+        clauses.append("m.start_utc_us <= ?")
+        params.append(utc_to_us(where.until))
+    if where.min_duration_s is not None:
+        clauses.append("m.end_s - m.start_s >= ?")
+        params.append(where.min_duration_s)
+    order = "m.score DESC, m.start_utc_us" if where.order == "score" else "m.start_utc_us, m.id"
+    limit = f" LIMIT {int(where.limit)}" if where.limit else ""
+    rows = conn.execute(f"{_MOMENT_SELECT} WHERE {' AND '.join(clauses)} ORDER BY {order}{limit}", params).fetchall()
+    labels = _labels(conn, {t for row in rows for t in json.loads(row["tracks"])})
+    return [_moment(row, labels) for row in rows]
+
+
+def get_moment(conn: sqlite3.Connection, moment_id: int) -> IndexedMoment | None:
+    """One moment with its events, or None."""
+    row = conn.execute(f"{_MOMENT_SELECT} WHERE m.id = ? AND r.status IN {VISIBLE}", (moment_id,)).fetchone()
+    if row is None:
+        return None
+    events = tuple(
+        IndexedEvent(
+            kind=e["kind"],
+            start_utc=utc_from_us(row["start_utc_us"] + round((e["start_s"] - row["start_s"]) * 1e6)),
+            end_utc=utc_from_us(row["start_utc_us"] + round((e["end_s"] - row["start_s"]) * 1e6)),
+            start_s=e["start_s"], end_s=e["end_s"],
+            subjects=tuple(s for s in json.loads(e["subjects"]) if s is not None),
+            facts=tuple(sorted(json.loads(e["facts"]).items())),
+        )
+        for e in conn.execute("SELECT * FROM events WHERE moment_id = ? ORDER BY start_s, id", (moment_id,))
+    )
+    moment = _moment(row, _labels(conn, set(json.loads(row["tracks"]))))
+    return IndexedMoment(**{**moment.__dict__, "events": events})
+
+
+def _labels(conn: sqlite3.Connection, track_ids: set[int]) -> dict[int, str]:
+    if not track_ids:
+        return {}
+    marks = ",".join("?" * len(track_ids))
+    return dict(conn.execute(f"SELECT id, label FROM tracks WHERE id IN ({marks})", sorted(track_ids)).fetchall())
+
+
+def _moment(row: sqlite3.Row, labels: dict[int, str]) -> IndexedMoment:
+    return IndexedMoment(
+        id=row["id"], camera=row["camera"], recording=row["path"], kind=row["kind"],
+        kinds=tuple(sorted(set((row["kinds"] or row["kind"]).split(",")))),
+        start_utc=utc_from_us(row["start_utc_us"]), end_utc=utc_from_us(row["end_utc_us"]),
+        start_s=row["start_s"], end_s=row["end_s"], people=row["people"],
+        tracks=tuple((t, labels.get(t, "?")) for t in json.loads(row["tracks"])),
+        description=row["description"], keyframe=row["keyframe"], score=row["score"],
+    )
+
+
+@dataclass(frozen=True)
+class RecordingTracks:
+    """A visible recording with what rebuilding its moments needs."""
+
+    recording_id: int
+    camera_id: int
+    path: str
+    clock: WallClock
+    first_s: float
+    last_s: float
+    tracks: tuple[IndexedTrack, ...]
+
+
+def recordings_for_rebuild(conn: sqlite3.Connection) -> list[RecordingTracks]:
+    """Every visible recording with its tracks and boxes, oldest first."""
+    recordings = conn.execute(
+        f"""SELECT r.id, r.camera_id, r.path, r.start_utc_us, r.start_pts, r.time_base_num, r.time_base_den,
+                   r.clock_source, COALESCE(r.first_s, 0), r.indexed_s, c.name AS camera
+            FROM recordings r JOIN cameras c ON c.id = r.camera_id
+            WHERE r.status IN {VISIBLE} ORDER BY r.start_utc_us, r.id"""
+    ).fetchall()
+    found = []
+    for r in recordings:
+        time_base = Fraction(r["time_base_num"], r["time_base_den"])
+        tracks = tuple(
+            IndexedTrack(
+                id=t["id"], camera=r["camera"], recording=r["path"], local_id=t["local_id"], label=t["label"],
+                first_utc=utc_from_us(t["first_utc_us"]), last_utc=utc_from_us(t["last_utc_us"]),
+                first_pts=t["first_pts"], last_pts=t["last_pts"], time_base=time_base, confidence=t["confidence"],
+                box_count=t["box_count"], thumbnail=t["thumbnail"], boxes=decode_boxes(t["boxes"]),
+            )
+            for t in conn.execute("SELECT * FROM tracks WHERE recording_id = ? ORDER BY local_id", (r["id"],))
+        )
+        clock = WallClock(utc_from_us(r["start_utc_us"]), r["start_pts"] or 0, time_base, r["clock_source"] or "unknown")
+        found.append(RecordingTracks(r["id"], r["camera_id"], r["path"], clock, float(r[8]), float(r["indexed_s"]), tracks))
+    return found

@@ -1,0 +1,55 @@
+"""Synthetic tracks for the event-rule tests: positions given as feet on the ground, in pixels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from footage.events import Analysis, EventParams, Span, Trajectory, analyse
+
+STEP = 0.2  # seconds between samples, as the indexer's default 5 fps
+
+
+def track(
+    track_id: int,
+    start_s: float,
+    end_s: float,
+    foot: Callable[[float], tuple[float, float]],
+    height: Callable[[float], float] | float = 100.0,
+    *,
+    label: str = "person",
+    aspect: float = 0.4,
+    keep: Callable[[int], bool] = lambda n: True,
+) -> Trajectory:
+    """A track sampled every 0.2 s: ``foot(t)`` is the bottom centre of the box, ``height`` its
+    height (a number or a function of time), width ``aspect`` times the height; ``keep(n)``
+    drops samples to make a flickering track."""
+    times = [t for n, t in enumerate(np.arange(start_s, end_s + 1e-9, STEP)) if keep(n)]
+    boxes = []
+    for t in times:
+        x, y = foot(t)
+        h = height(t) if callable(height) else height
+        w = aspect * h
+        boxes.append((x - w / 2, y - h, x + w / 2, y))
+    return Trajectory(track_id, label, np.array(times), np.array(boxes), float(times[-1]))
+
+
+def still(x: float, y: float) -> Callable[[float], tuple[float, float]]:
+    return lambda t: (x, y)
+
+
+def walk(x0: float, y0: float, vx: float, vy: float = 0.0, t0: float = 0.0) -> Callable[[float], tuple[float, float]]:
+    return lambda t: (x0 + vx * (t - t0), y0 + vy * (t - t0))
+
+
+def run(*tracks: Trajectory, span: tuple[float, float] = (0.0, 120.0), **params: float) -> Analysis:
+    return analyse(list(tracks), Span(*span), EventParams(**params))  # type: ignore[arg-type]
+
+
+def kinds(analysis: Analysis) -> list[str]:
+    return [e.kind for e in analysis.events]
+
+
+def of_kind(analysis: Analysis, kind: str) -> list:  # type: ignore[type-arg]
+    return [e for e in analysis.events if e.kind == kind]
