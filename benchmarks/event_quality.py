@@ -28,8 +28,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from footage.config import load_settings
-from footage.events import analyse
-from footage.events.scoring import KindScore, identity_map, match_events
+from footage.events.scoring import KindScore, score_tracks
 from footage.ingest.mot import read_mot
 from footage.pipeline.moments import trajectory
 from footage.render import table
@@ -57,15 +56,7 @@ def score_clip(db: Path, folder: str, video: str, fps: float) -> list[KindScore]
     if not stored:
         raise SystemExit(f"{video} is not in {db}; index it first")
     found = [trajectory(t.local_id, t.label, t.boxes or (), t.last_pts, t.time_base) for t in stored]
-    reference, mine = analyse(truth, span, params), analyse(found, span, params)
-    by_id = {t.track_id: t for t in truth}
-    mine_by_id = {t.track_id: t for t in found}
-    identity = identity_map(
-        {s.key: [mine_by_id[i] for i in s.track_ids] for s in mine.subjects},
-        {s.key: [by_id[i] for i in s.track_ids] for s in reference.subjects},
-        fps=fps,
-    )
-    return match_events(reference.events, mine.events, identity)
+    return score_tracks(truth, found, span, params, fps=fps)
 
 
 def main() -> int:

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 def test_every_setting_is_documented() -> None:
     doc = (REPO / "docs" / "config.md").read_text()
     settings = Settings()
-    for table in ("ingest", "detect", "track", "keep"):
+    for table in ("ingest", "detect", "track", "keep", "events"):
         assert f"## `[{table}]`" in doc, table
         section = doc.split(f"## `[{table}]`", 1)[1].split("\n## ", 1)[0]
         for field in dataclasses.fields(getattr(settings, table)):
@@ -23,9 +23,11 @@ def test_every_setting_is_documented() -> None:
 def test_documented_defaults_match_the_code() -> None:
     doc = (REPO / "docs" / "config.md").read_text()
     settings = Settings()
-    for table in ("ingest", "track", "keep"):
+    for table in ("ingest", "track", "keep", "events"):
         for field in dataclasses.fields(getattr(settings, table)):
             value = getattr(getattr(settings, table), field.name)
+            if isinstance(value, tuple):
+                continue  # lists of labels are described in words
             match = re.search(rf"\| `{field.name}` \| ([^|]+) \|", doc)
             assert match, field.name
             shown = match.group(1).strip()
@@ -40,3 +42,11 @@ def test_readme_gives_install_demo_and_test_commands() -> None:
     assert "python -m pytest" in readme
     ci = (REPO / ".ci" / "run").read_text()
     assert "python -m pytest" in ci
+
+
+def test_every_event_kind_is_defined_in_docs_events() -> None:
+    from footage.events import EVENT_KINDS
+
+    doc = (REPO / "docs" / "events.md").read_text()
+    for kind in EVENT_KINDS:
+        assert f"### `{kind}`" in doc, kind

@@ -1,14 +1,17 @@
 """footage: find the moments that matter in hours of security-camera video.
 
 The pipeline, one stage per sub-package: ``ingest`` (files -> sampled frames) -> ``detect``
-(frames -> detections) -> ``track`` (detections -> tracks) -> ``store`` (the SQLite index),
-wired by ``pipeline``. This module is the public surface for scripts::
+(frames -> detections) -> ``track`` (detections -> tracks) -> ``events`` (tracks -> events ->
+moments) -> ``store`` (the SQLite index), wired by ``pipeline``. This module is the public
+surface for scripts::
 
-    from footage import Settings, index_paths, load_detector, open_index, list_tracks, TrackFilter
+    from footage import Settings, index_paths, load_detector, open_index, list_moments, MomentFilter
 
     settings = Settings()
     report = index_paths(["/media/sd"], db_path=Path("index.sqlite"),
                          detector=load_detector(settings.detect), settings=settings)
+    for moment in list_moments(open_index(Path("index.sqlite")), MomentFilter(kind="together")):
+        print(moment.start_utc, moment.description, moment.keyframe)
 """
 
 from __future__ import annotations
@@ -24,14 +27,19 @@ from footage.errors import (
     MediaOpenError,
     ModelError,
     StoreError,
+    TrackFileError,
     UnsupportedCodecError,
 )
+from footage.events import EVENT_KINDS, Analysis, Event, EventParams, Moment, Span, Trajectory, analyse
+from footage.ingest.mot import read_mot
 from footage.ingest.pyav_source import PyAVSource, SourceParams
 from footage.pipeline.indexer import FileOutcome, IndexReport, index_paths
+from footage.pipeline.moments import RebuildReport, rebuild_moments
 from footage.store.database import connect as open_index
 from footage.store.database import default_db_path
+from footage.store.moments import MomentFilter, get_moment, list_moments
 from footage.store.queries import TrackFilter, list_tracks, status_summary
-from footage.store.records import IndexedTrack, IndexStatus
+from footage.store.records import IndexedEvent, IndexedMoment, IndexedTrack, IndexStatus
 from footage.time import MediaTime, WallClock
 from footage.track.bytetrack import ByteTracker, ByteTrackParams
 from footage.types import Detections, Frame, RecordingInfo, Track, TrackBox
@@ -39,6 +47,8 @@ from footage.types import Detections, Frame, RecordingInfo, Track, TrackBox
 __version__ = "0.1.0"
 
 __all__ = [
+    "EVENT_KINDS",
+    "Analysis",
     "ByteTrackParams",
     "ByteTracker",
     "ConfigError",
@@ -46,33 +56,48 @@ __all__ = [
     "DetectParams",
     "Detections",
     "Detector",
+    "Event",
+    "EventParams",
     "FileOutcome",
     "FootageError",
     "Frame",
     "IndexReport",
     "IndexStatus",
+    "IndexedEvent",
+    "IndexedMoment",
     "IndexedTrack",
     "MediaError",
     "MediaNotFoundError",
     "MediaOpenError",
     "MediaTime",
     "ModelError",
+    "Moment",
+    "MomentFilter",
     "PyAVSource",
+    "RebuildReport",
     "RecordingInfo",
     "Settings",
     "SourceParams",
+    "Span",
     "StoreError",
     "Track",
     "TrackBox",
+    "TrackFileError",
     "TrackFilter",
     "TrackFilterParams",
+    "Trajectory",
     "UnsupportedCodecError",
     "WallClock",
+    "analyse",
     "default_db_path",
+    "get_moment",
     "index_paths",
+    "list_moments",
     "list_tracks",
     "load_detector",
     "load_settings",
     "open_index",
+    "read_mot",
+    "rebuild_moments",
     "status_summary",
 ]

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from footage.detect.nms import iou_matrix
-from footage.events.types import Event, FloatArray, Trajectory
+from footage.events import EventParams, analyse
+from footage.events.types import Event, FloatArray, Span, Trajectory
 
-__all__ = ["KindScore", "identity_map", "match_events"]
+__all__ = ["KindScore", "identity_map", "match_events", "score_tracks"]
 
 
 def identity_map(
@@ -110,3 +111,19 @@ def match_events(
                 used_mine.add(j)
         scores.append(KindScore(kind, len(refs), len(mine), len(used_ref)))
     return scores
+
+
+def score_tracks(
+    truth: Sequence[Trajectory], found: Sequence[Trajectory], span: Span, params: EventParams, *, fps: float
+) -> list[KindScore]:
+    """Run the rules on ground-truth tracks and on tracks found in the video, map found subjects
+    to true ones, and match their events (see the module docstring)."""
+    reference, mine = analyse(truth, span, params), analyse(found, span, params)
+    true_tracks = {t.track_id: t for t in truth}
+    found_tracks = {t.track_id: t for t in found}
+    identity = identity_map(
+        {s.key: [found_tracks[i] for i in s.track_ids] for s in mine.subjects},
+        {s.key: [true_tracks[i] for i in s.track_ids] for s in reference.subjects},
+        fps=fps,
+    )
+    return match_events(reference.events, mine.events, identity)
