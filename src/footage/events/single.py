@@ -12,7 +12,7 @@ from footage.events.runs import Run, runs, stays
 from footage.events.subjects import Subject
 from footage.events.types import Event, Span
 
-__all__ = ["appearances", "lingering", "parked", "sitting", "vehicle_stops"]
+__all__ = ["appearances", "arrived", "lingering", "parked", "sitting", "vehicle_stops"]
 
 
 def _event(kind: str, subject: Subject, start_s: float, end_s: float, key_s: float, **facts: float) -> Event:
@@ -71,6 +71,13 @@ def parked(vehicle: Subject, params: EventParams) -> list[Run]:
     return stays(vehicle.foot, params.stop_radius * vehicle.scale, round(params.stop_s / params.step_s))
 
 
+def arrived(vehicle: Subject, i0: int, params: EventParams) -> bool:
+    """Whether the vehicle moved at least ``moved_distance`` sizes before sample ``i0`` (else it
+    was parked when first seen)."""
+    away = np.hypot(*(vehicle.foot[:i0] - vehicle.foot[i0]).T)
+    return bool((away >= params.moved_distance * vehicle.scale[i0]).any())
+
+
 def vehicle_stops(vehicle: Subject, params: EventParams) -> Iterator[Event]:
     """``vehicle_stopped``: the vehicle moved at least ``moved_distance`` vehicle sizes, then
     stayed within ``stop_radius`` sizes of one spot for at least ``stop_s``. ``vehicle_departed``:
@@ -78,8 +85,7 @@ def vehicle_stops(vehicle: Subject, params: EventParams) -> Iterator[Event]:
     foot, size, times = vehicle.foot, vehicle.scale, vehicle.times_s
     for i0, i1 in parked(vehicle, params):
         stopped = float(times[i1 - 1] - times[i0])
-        moved_in = np.hypot(*(foot[:i0] - foot[i0]).T) >= params.moved_distance * size[i0]
-        if moved_in.any():
+        if arrived(vehicle, i0, params):
             yield _event("vehicle_stopped", vehicle, float(times[i0]), float(times[i1 - 1]),
                          min(float(times[i0]) + 2.0, float(times[i1 - 1])), stopped_s=stopped)
         moved_out = np.flatnonzero(np.hypot(*(foot[i1:] - foot[i1 - 1]).T) >= params.moved_distance * size[i1 - 1])

@@ -9,7 +9,7 @@ import numpy as np
 
 from footage.events.params import EventParams
 from footage.events.runs import Run
-from footage.events.single import parked
+from footage.events.single import arrived, parked
 from footage.events.subjects import Subject
 from footage.events.types import Event, FloatArray, Span
 
@@ -41,8 +41,7 @@ def people_and_vehicle(vehicle: Subject, people: Sequence[Subject], span: Span, 
     stops = parked(vehicle, params)
     window = round(params.stop_s / params.step_s)
     for i0, i1 in stops:
-        moved_in = np.hypot(*(vehicle.foot[:i0] - vehicle.foot[i0]).T) >= params.moved_distance * vehicle.scale[i0]
-        if not moved_in.any():
+        if not arrived(vehicle, i0, params):
             continue
         k_stop = vehicle.k0 + i0
         for person in people:
