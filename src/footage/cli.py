@@ -234,12 +234,6 @@ def _cmd_events(args: argparse.Namespace) -> int:
         return _events_from_mot(args, settings)
     if args.fps is not None:
         raise FootageError("--fps goes with --from-mot")
-    if args.rebuild:
-        progress = TqdmProgress() if not args.no_progress else NullProgress()
-        report = rebuild_moments(_db(args), settings.events, progress)
-        print(f"rebuilt the moments of {report.recordings} recording(s): {report.moments} moment(s)", file=sys.stderr)
-        for path in report.missing_files:
-            print(f"footage: no key frames for {path}: the file is gone", file=sys.stderr)
     zone = settings.zone()
     try:
         where = MomentFilter(
@@ -250,6 +244,12 @@ def _cmd_events(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise FootageError(str(exc)) from exc
+    if args.rebuild:
+        progress = TqdmProgress() if not args.no_progress else NullProgress()
+        report = rebuild_moments(_db(args), settings.events, progress)
+        print(f"rebuilt the moments of {report.recordings} recording(s): {report.moments} moment(s)", file=sys.stderr)
+        for path in report.missing_files:
+            print(f"footage: no key frames for {path}: the file is gone", file=sys.stderr)
     conn = connect(_db(args), create=False)
     try:
         found = list_moments(conn, where)
