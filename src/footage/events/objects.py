@@ -11,7 +11,7 @@ import numpy as np
 
 from footage.events.params import EventParams
 from footage.events.runs import runs
-from footage.events.subjects import Subject
+from footage.events.subjects import Subject, about, apart
 from footage.events.types import Event
 from footage.events.vehicles import point_to_box
 
@@ -33,6 +33,8 @@ def holds(thing: Subject, people: Sequence[Subject], params: EventParams, *, min
     """Stretches of at least ``min_len`` samples during which the object's centre is within
     ``hold_distance`` body heights of one person's box (inside it counts as 0), that person
     being the nearest. The object is in flight, on the ground or put down between holds."""
+    if not people:
+        return []
     n = len(thing.xyxy)
     distance = np.full((n, len(people)), np.inf)
     for column, person in enumerate(people):
@@ -41,8 +43,6 @@ def holds(thing: Subject, people: Sequence[Subject], params: EventParams, *, min
             continue
         t, p = slice(k0 - thing.k0, k1 - thing.k0), slice(k0 - person.k0, k1 - person.k0)
         distance[t, column] = point_to_box(thing.centre[t], person.xyxy[p]) / person.height[p]
-    if not people:
-        return []
     nearest = np.argmin(distance, axis=1)
     holder = np.where(distance[np.arange(n), nearest] <= params.hold_distance, nearest, -1)
     found = []
@@ -55,10 +55,11 @@ def holds(thing: Subject, people: Sequence[Subject], params: EventParams, *, min
 
 
 def _near(a: Subject, b: Subject, k: int, params: EventParams) -> bool:
+    """Whether the two are within ``near_distance`` at grid index ``k``."""
     i, j = a.index_at(k), b.index_at(k)
     if i is None or j is None:
         return False
-    return bool(np.hypot(*(a.foot[i] - b.foot[j])) / ((a.height[i] + b.height[j]) / 2) <= params.near_distance)
+    return bool(np.hypot(*apart(a, i, b, j)) <= params.near_distance)
 
 
 def handovers(thing: Subject, people: Sequence[Subject], params: EventParams) -> Iterator[Event]:
@@ -71,9 +72,8 @@ def handovers(thing: Subject, people: Sequence[Subject], params: EventParams) ->
         if giver is receiver or after.start_s - before.end_s > params.gap_s:
             continue
         if _near(giver, receiver, before.k1 - 1, params) or _near(giver, receiver, after.k0, params):
-            yield Event("handed_over", before.end_s, after.start_s, (giver.key, receiver.key, thing.key),
-                        (giver.label, receiver.label, thing.label), giver.track_ids + receiver.track_ids + thing.track_ids,
-                        after.start_s, (("held_before_s", before.end_s - before.start_s),))
+            yield about("handed_over", (giver, receiver, thing), before.end_s, after.start_s, after.start_s,
+                        held_before_s=before.end_s - before.start_s)
 
 
 def catches(balls: Sequence[Subject], people: Sequence[Subject], params: EventParams) -> Iterator[Event]:
@@ -102,6 +102,5 @@ def _catch_event(chain: list[Hold], params: EventParams) -> Iterator[Event]:
         return
     a, b = chain[0].person, chain[1].person
     start, end = chain[0].end_s, chain[-1].start_s
-    yield Event("played_catch", start, end, (a.key, b.key), (a.label, b.label), a.track_ids + b.track_ids,
-                (start + end) / 2, (("passes", float(passes)),))
+    yield about("played_catch", (a, b), start, end, (start + end) / 2, passes=float(passes))
 

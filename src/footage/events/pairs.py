@@ -12,7 +12,7 @@ import numpy as np
 
 from footage.events.params import EventParams
 from footage.events.runs import Run, bridge, runs
-from footage.events.subjects import Subject
+from footage.events.subjects import Subject, about, apart
 from footage.events.types import Event, FloatArray
 
 __all__ = ["Pair", "approaches", "child_with_adult", "overlapping_pairs", "together"]
@@ -43,8 +43,7 @@ class Pair:
     @cached_property
     def offset(self) -> FloatArray:
         """(n, 2) where the first stands relative to the second, in mean body heights."""
-        scale = (self.first.height[self.a] + self.second.height[self.b]) / 2
-        return (self.first.foot[self.a] - self.second.foot[self.b]) / scale[:, None]  # type: ignore[no-any-return]
+        return apart(self.first, self.a, self.second, self.b)
 
     @cached_property
     def distance(self) -> FloatArray:
@@ -71,11 +70,6 @@ def overlapping_pairs(subjects: Sequence[Subject], min_len: int) -> Iterator[Pai
                 yield Pair(first, second, k0, k1)
 
 
-def _event(kind: str, who: tuple[Subject, Subject], start_s: float, end_s: float, key_s: float, **facts: float) -> Event:
-    return Event(kind, start_s, end_s, tuple(s.key for s in who), tuple(s.label for s in who),
-                 who[0].track_ids + who[1].track_ids, key_s, tuple(sorted(facts.items())))
-
-
 def _near_runs(pair: Pair, params: EventParams) -> list[Run]:
     return bridge(runs(pair.distance <= params.near_distance), round(params.gap_s / params.step_s))
 
@@ -88,7 +82,7 @@ def together(pair: Pair, params: EventParams) -> Iterator[tuple[Event, Run]]:
     for i, j in _near_runs(pair, params):
         if j - i >= min_len:
             start, end = float(pair.times_s[i]), float(pair.times_s[j - 1])
-            yield _event("together", (pair.first, pair.second), start, end, (start + end) / 2,
+            yield about("together", (pair.first, pair.second), start, end, (start + end) / 2,
                          duration_s=end - start, closest=float(pair.distance[i:j].min())), (i, j)
 
 
@@ -114,7 +108,7 @@ def approaches(pair: Pair, params: EventParams) -> Iterator[Event]:
         moved = {s: pair.moved(s, f, i) for s in (pair.first, pair.second)}
         mover, other = sorted((pair.first, pair.second), key=lambda s: -moved[s])
         start, end = float(pair.times_s[f]), float(pair.times_s[i])
-        yield _event("approached", (mover, other), start, end, end, from_distance=float(distance[f]),
+        yield about("approached", (mover, other), start, end, end, from_distance=float(distance[f]),
                      to_distance=float(distance[i]), mutual=float(moved[other] >= 0.5 * moved[mover]))
 
 
@@ -138,5 +132,5 @@ def child_with_adult(pair: Pair, run: Run, params: EventParams) -> Iterator[Even
     else:
         return
     start, end = float(pair.times_s[i]), float(pair.times_s[j - 1])
-    yield _event("adult_with_child", (adult, child), start, end, (start + end) / 2, duration_s=end - start,
+    yield about("adult_with_child", (adult, child), start, end, (start + end) / 2, duration_s=end - start,
                  height_ratio=ratio)

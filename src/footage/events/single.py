@@ -6,18 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
+import numpy.typing as npt
 
 from footage.events.params import EventParams
 from footage.events.runs import Run, runs, stays
-from footage.events.subjects import Subject
+from footage.events.subjects import Subject, about
 from footage.events.types import Event, Span
 
 __all__ = ["appearances", "arrived", "lingering", "parked", "sitting", "vehicle_stops"]
-
-
-def _event(kind: str, subject: Subject, start_s: float, end_s: float, key_s: float, **facts: float) -> Event:
-    return Event(kind, start_s, end_s, (subject.key,), (subject.label,), subject.track_ids, key_s,
-                 tuple(sorted(facts.items())))
 
 
 def appearances(subject: Subject, span: Span, params: EventParams) -> Iterator[Event]:
@@ -25,10 +21,10 @@ def appearances(subject: Subject, span: Span, params: EventParams) -> Iterator[E
     it goes before the recording ended; both carry ``present_s``, the time it was in view."""
     present = subject.end_s - subject.start_s
     if subject.start_s > span.start_s + params.edge_s:
-        yield _event("appeared", subject, subject.start_s, subject.start_s,
+        yield about("appeared", (subject,), subject.start_s, subject.start_s,
                      min(subject.start_s + 1.0, subject.end_s), present_s=present)
     if subject.end_s < span.end_s - params.edge_s:
-        yield _event("left", subject, subject.end_s, subject.end_s, max(subject.end_s - 1.0, subject.start_s),
+        yield about("left", (subject,), subject.end_s, subject.end_s, max(subject.end_s - 1.0, subject.start_s),
                      present_s=present)
 
 
@@ -38,7 +34,7 @@ def lingering(person: Subject, params: EventParams) -> Iterator[Event]:
     min_len = round(params.linger_s / params.step_s)
     for i0, i1 in stays(person.foot, params.linger_radius * person.height, min_len):
         start, end = float(person.times_s[i0]), float(person.times_s[i1 - 1])
-        yield _event("lingered", person, start, end, (start + end) / 2, duration_s=end - start)
+        yield about("lingered", (person,), start, end, (start + end) / 2, duration_s=end - start)
 
 
 def sitting(person: Subject, params: EventParams) -> Iterator[Event]:
@@ -62,7 +58,7 @@ def sitting(person: Subject, params: EventParams) -> Iterator[Event]:
                 seated = person.height[i0 + a:i0 + b]
                 shape = (float(np.median(seated) / standing) if standing else 0.0,
                          float(np.median(seated / person.width[i0 + a:i0 + b])))
-                yield _event("sat_or_crouched", person, start, end, (start + end) / 2, duration_s=end - start,
+                yield about("sat_or_crouched", (person,), start, end, (start + end) / 2, duration_s=end - start,
                              height_ratio=shape[0], aspect=shape[1])
 
 
@@ -71,25 +67,30 @@ def parked(vehicle: Subject, params: EventParams) -> list[Run]:
     return stays(vehicle.foot, params.stop_radius * vehicle.scale, round(params.stop_s / params.step_s))
 
 
+def _moved_away(vehicle: Subject, anchor: int, part: slice, params: EventParams) -> npt.NDArray[np.bool_]:
+    """For each sample in ``part``: is the vehicle ``moved_distance`` sizes from sample ``anchor``?"""
+    away = np.hypot(*(vehicle.foot[part] - vehicle.foot[anchor]).T)
+    return away >= params.moved_distance * vehicle.scale[anchor]  # type: ignore[no-any-return]
+
+
 def arrived(vehicle: Subject, i0: int, params: EventParams) -> bool:
     """Whether the vehicle moved at least ``moved_distance`` sizes before sample ``i0`` (else it
     was parked when first seen)."""
-    away = np.hypot(*(vehicle.foot[:i0] - vehicle.foot[i0]).T)
-    return bool((away >= params.moved_distance * vehicle.scale[i0]).any())
+    return bool(_moved_away(vehicle, i0, slice(0, i0), params).any())
 
 
 def vehicle_stops(vehicle: Subject, params: EventParams) -> Iterator[Event]:
     """``vehicle_stopped``: the vehicle moved at least ``moved_distance`` vehicle sizes, then
     stayed within ``stop_radius`` sizes of one spot for at least ``stop_s``. ``vehicle_departed``:
     after such a stop (or parked since it was first seen) it moved ``moved_distance`` away."""
-    foot, size, times = vehicle.foot, vehicle.scale, vehicle.times_s
+    times = vehicle.times_s
     for i0, i1 in parked(vehicle, params):
         stopped = float(times[i1 - 1] - times[i0])
         if arrived(vehicle, i0, params):
-            yield _event("vehicle_stopped", vehicle, float(times[i0]), float(times[i1 - 1]),
+            yield about("vehicle_stopped", (vehicle,), float(times[i0]), float(times[i1 - 1]),
                          min(float(times[i0]) + 2.0, float(times[i1 - 1])), stopped_s=stopped)
-        moved_out = np.flatnonzero(np.hypot(*(foot[i1:] - foot[i1 - 1]).T) >= params.moved_distance * size[i1 - 1])
+        moved_out = np.flatnonzero(_moved_away(vehicle, i1 - 1, slice(i1, None), params))
         if len(moved_out):
             gone = float(times[i1 + int(moved_out[0])])
-            yield _event("vehicle_departed", vehicle, float(times[i1 - 1]), gone, float(times[i1 - 1]),
+            yield about("vehicle_departed", (vehicle,), float(times[i1 - 1]), gone, float(times[i1 - 1]),
                          stopped_s=stopped)

@@ -14,9 +14,9 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from footage.events.params import EventParams
-from footage.events.types import FloatArray, Trajectory
+from footage.events.types import Event, FloatArray, Trajectory
 
-__all__ = ["Subject", "link_fragments", "make_subjects", "scale_of"]
+__all__ = ["Subject", "about", "apart", "feet", "link_fragments", "make_subjects", "scale_of"]
 
 
 def scale_of(label: str, xyxy: FloatArray) -> FloatArray:
@@ -25,6 +25,11 @@ def scale_of(label: str, xyxy: FloatArray) -> FloatArray:
     width = np.maximum(xyxy[:, 2] - xyxy[:, 0], 1.0)
     height = np.maximum(xyxy[:, 3] - xyxy[:, 1], 1.0)
     return height if label == "person" else np.sqrt(width * height)  # type: ignore[no-any-return]
+
+
+def feet(xyxy: FloatArray) -> FloatArray:
+    """(N, 2) the bottom centre of each box (N, 4): where the object touches the ground."""
+    return np.stack([(xyxy[:, 0] + xyxy[:, 2]) / 2, xyxy[:, 3]], axis=1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,7 +67,7 @@ class Subject:
     @cached_property
     def foot(self) -> FloatArray:
         """(n, 2) the bottom centre of the box: where the object touches the ground."""
-        return np.stack([(self.xyxy[:, 0] + self.xyxy[:, 2]) / 2, self.xyxy[:, 3]], axis=1)
+        return feet(self.xyxy)
 
     @cached_property
     def centre(self) -> FloatArray:
@@ -83,6 +88,19 @@ class Subject:
     def index_at(self, k: int) -> int | None:
         """The sample index at grid index ``k``, or None when the subject is not there."""
         return k - self.k0 if self.k0 <= k < self.k1 else None
+
+
+def apart(a: Subject, i: FloatArray | int | slice, b: Subject, j: FloatArray | int | slice) -> FloatArray:
+    """Where ``a`` (at its samples ``i``) stands relative to ``b`` (at ``j``): feet offset (..., 2)
+    in the mean body height of the two."""
+    scale = (a.height[i] + b.height[j]) / 2
+    return (a.foot[i] - b.foot[j]) / np.asarray(scale)[..., None]  # type: ignore[no-any-return]
+
+
+def about(kind: str, who: Sequence[Subject], start_s: float, end_s: float, key_s: float, **facts: float) -> Event:
+    """An event of ``kind`` about the subjects ``who`` (in the order the kind defines)."""
+    return Event(kind, start_s, end_s, tuple(s.key for s in who), tuple(s.label for s in who),
+                 tuple(t for s in who for t in s.track_ids), key_s, tuple(sorted(facts.items())))
 
 
 #: a tracker sometimes starts a new track on an object shortly before giving up the old one
@@ -131,15 +149,11 @@ def _link_cost(first: Trajectory, second: Trajectory) -> float:
     if recent.sum() >= 2:
         t = first.times_s[recent]
         if t[-1] > t[0]:
-            feet = _feet(first.xyxy[recent])
-            velocity = (feet[-1] - feet[0]) / (t[-1] - t[0])
-    predicted = _feet(last[None])[0] + velocity * (second.start_s - float(first.times_s[-1]))
+            recent_feet = feet(first.xyxy[recent])
+            velocity = (recent_feet[-1] - recent_feet[0]) / (t[-1] - t[0])
+    predicted = feet(last[None])[0] + velocity * (second.start_s - float(first.times_s[-1]))
     scale = float(scale_of(first.label, last[None])[0])
-    return float(np.linalg.norm(_feet(second.xyxy[:1])[0] - predicted) / scale)
-
-
-def _feet(xyxy: FloatArray) -> FloatArray:
-    return np.stack([(xyxy[:, 0] + xyxy[:, 2]) / 2, xyxy[:, 3]], axis=1)
+    return float(np.linalg.norm(feet(second.xyxy[:1])[0] - predicted) / scale)
 
 
 def make_subjects(tracks: Sequence[Trajectory], params: EventParams) -> list[Subject]:

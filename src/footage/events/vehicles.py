@@ -10,7 +10,7 @@ import numpy as np
 from footage.events.params import EventParams
 from footage.events.runs import Run
 from footage.events.single import arrived, parked
-from footage.events.subjects import Subject
+from footage.events.subjects import Subject, about
 from footage.events.types import Event, FloatArray, Span
 
 __all__ = ["people_and_vehicle", "point_to_box"]
@@ -21,11 +21,6 @@ def point_to_box(points: FloatArray, xyxy: FloatArray) -> FloatArray:
     dx = np.maximum(np.maximum(xyxy[:, 0] - points[:, 0], points[:, 0] - xyxy[:, 2]), 0)
     dy = np.maximum(np.maximum(xyxy[:, 1] - points[:, 1], points[:, 1] - xyxy[:, 3]), 0)
     return np.hypot(dx, dy)  # type: ignore[no-any-return]
-
-
-def _event(kind: str, vehicle: Subject, person: Subject, start_s: float, end_s: float, key_s: float, **facts: float) -> Event:
-    return Event(kind, start_s, end_s, (vehicle.key, person.key), (vehicle.label, person.label),
-                 vehicle.track_ids + person.track_ids, key_s, tuple(sorted(facts.items())))
 
 
 def people_and_vehicle(vehicle: Subject, people: Sequence[Subject], span: Span, params: EventParams) -> Iterator[Event]:
@@ -53,13 +48,13 @@ def people_and_vehicle(vehicle: Subject, people: Sequence[Subject], span: Span, 
             if closest <= params.vehicle_near:
                 start = vehicle.times_s[i0]
                 end = float(min(vehicle.times_s[i1 - 1], person.end_s))
-                yield _event("vehicle_stopped_near_person", vehicle, person, float(start), max(end, float(start)),
+                yield about("vehicle_stopped_near_person", (vehicle, person), float(start), max(end, float(start)),
                              float(start) + 1.0, distance=closest, stopped_s=float(vehicle.times_s[i1 - 1] - start))
     for person in people:
         if person.start_s > span.start_s + params.edge_s and _at_door(vehicle, stops, person, 0, params):
-            yield _event("left_vehicle", vehicle, person, person.start_s, person.start_s, person.start_s)
+            yield about("left_vehicle", (vehicle, person), person.start_s, person.start_s, person.start_s)
         if person.end_s < span.end_s - params.edge_s and _at_door(vehicle, stops, person, len(person.xyxy) - 1, params):
-            yield _event("entered_vehicle", vehicle, person, person.end_s, person.end_s, person.end_s)
+            yield about("entered_vehicle", (vehicle, person), person.end_s, person.end_s, person.end_s)
 
 
 def _at_door(vehicle: Subject, stops: list[Run], person: Subject, i: int, params: EventParams) -> bool:
