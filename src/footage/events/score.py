@@ -6,11 +6,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from footage.events.types import Moment
 
-__all__ = ["KIND_WEIGHT", "notability", "with_scores"]
+__all__ = ["KIND_WEIGHT", "ScoreInput", "notability", "scores", "with_scores"]
 
 #: what a kind is worth before duration, people and rarity; relations between people first
 KIND_WEIGHT: Mapping[str, float] = {
@@ -30,12 +30,23 @@ def notability(kinds: tuple[str, ...], duration_s: float, people: int, kind_coun
     return round(weight + math.log2(1 + duration_s / 60) + 0.5 * max(0, people - 1) + rarity, 3)
 
 
-def with_scores(moments: Sequence[Moment], history: Mapping[str, int] | None = None) -> list[Moment]:
-    """The moments with ``score`` set; ``history`` counts the headline kinds of the camera's
-    other moments (none for a single file)."""
-    counts = Counter(history or {})
-    counts.update(m.kind for m in moments)
-    total = sum(counts.values())
-    return [
-        replace(m, score=notability(m.kinds, m.duration_s, m.people, counts[m.kind], total)) for m in moments
-    ]
+@dataclass(frozen=True)
+class ScoreInput:
+    """What a moment's score depends on: its headline kind, all its kinds, duration, people."""
+
+    kind: str
+    kinds: tuple[str, ...]
+    duration_s: float
+    people: int
+
+
+def scores(moments: Sequence[ScoreInput]) -> list[float]:
+    """The notability of each of a camera's moments; rarity is counted among these moments."""
+    counts = Counter(m.kind for m in moments)
+    return [notability(m.kinds, m.duration_s, m.people, counts[m.kind], len(moments)) for m in moments]
+
+
+def with_scores(moments: Sequence[Moment]) -> list[Moment]:
+    """The moments (of one camera, or one file) with ``score`` set."""
+    inputs = [ScoreInput(m.kind, m.kinds, m.duration_s, m.people) for m in moments]
+    return [replace(m, score=score) for m, score in zip(moments, scores(inputs), strict=True)]

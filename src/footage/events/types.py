@@ -103,8 +103,8 @@ class Moment:
 
     ``kind`` is the most telling of its events' kinds; ``description`` one line made from their
     facts; ``key_boxes`` the subjects in view at ``key_s``; ``people`` how many persons take part.
-    ``score`` is set by :func:`footage.events.score.with_scores`, which needs the camera's
-    history (0 until then).
+    ``score`` is set by :func:`footage.events.score.scores` from all the camera's moments,
+    since rarity depends on them (0 until then).
     """
 
     kind: str

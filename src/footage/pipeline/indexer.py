@@ -19,7 +19,7 @@ from footage.config import Settings
 from footage.detect.base import Detector
 from footage.errors import FootageError, MediaError
 from footage.events import Span
-from footage.events.score import notability
+from footage.events.score import scores
 from footage.ingest.clock import wall_clock_start
 from footage.ingest.discover import discover
 from footage.ingest.fingerprint import fingerprint
@@ -202,7 +202,7 @@ def index_recording(
         moments = find_moments(path, found, span, clock, settings.events, folder)
         queries.finish_recording(conn, recording_id, camera_id=camera_id, tracks=stored, status=status,
                                  error=reason, first_s=span.start_s, indexed_s=span.end_s, moments=moments)
-        rescore_camera(conn, camera_id, notability)
+        rescore_camera(conn, camera_id, scores)
         log.info("%s: %s", path, source.stats)
     return FileOutcome(str(path), "indexed" if status == "done" else status, reason, len(stored), len(moments),
                        source.stats.last_time_s, time.perf_counter() - started)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from footage.events import EventParams, Span, Trajectory, analyse
-from footage.events.score import notability
+from footage.events.score import scores
 from footage.events.types import Moment
 from footage.pipeline.keyframes import write_keyframes
 from footage.pipeline.progress import NullProgress, Progress
@@ -80,7 +80,7 @@ def rebuild_moments(db_path: Path, params: EventParams, progress: Progress | Non
             total += len(found)
             progress.end_file()
         for camera_id in cameras:
-            stored_moments.rescore_camera(conn, camera_id, notability)
+            stored_moments.rescore_camera(conn, camera_id, scores)
         progress.end_batch()
         return RebuildReport(len(recordings), total, tuple(missing))
     finally:

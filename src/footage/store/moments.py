@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
+from footage.events.score import ScoreInput
 from footage.events.types import Moment
 from footage.store.database import transaction
 from footage.store.records import VISIBLE, IndexedEvent, IndexedMoment, IndexedTrack, decode_boxes
@@ -68,27 +69,19 @@ def replace_moments(conn: sqlite3.Connection, recording_id: int, camera_id: int,
         insert_moments(conn, recording_id, camera_id, moments)
 
 
-Scorer = Callable[[tuple[str, ...], float, int, int, int], float]
-
-
-def rescore_camera(conn: sqlite3.Connection, camera_id: int, score: Scorer) -> None:
-    """Recompute every moment score of a camera, since rarity depends on all of its moments.
-    ``score(kinds, duration_s, people, moments_of_this_kind, moments_on_camera)``."""
+def rescore_camera(conn: sqlite3.Connection, camera_id: int, score: Callable[[Sequence[ScoreInput]], list[float]]) -> None:
+    """Recompute every moment score of a camera, since rarity depends on all of its moments
+    (``score`` is :func:`footage.events.score.scores`)."""
     rows = conn.execute(
         f"""SELECT m.id, m.kind, m.end_s - m.start_s, m.people, (SELECT group_concat(e.kind) FROM events e
                    WHERE e.moment_id = m.id) FROM moments m JOIN recordings r ON r.id = m.recording_id
             WHERE m.camera_id = ? AND r.status IN {VISIBLE}""",
         (camera_id,),
     ).fetchall()
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row[1]] = counts.get(row[1], 0) + 1
-    updates = [
-        (score(tuple((row[4] or row[1]).split(",")), float(row[2]), int(row[3]), counts[row[1]], len(rows)), row[0])
-        for row in rows
-    ]
+    inputs = [ScoreInput(row[1], tuple((row[4] or row[1]).split(",")), float(row[2]), int(row[3])) for row in rows]
     with transaction(conn):
-        conn.executemany("UPDATE moments SET score = ? WHERE id = ?", updates)
+        conn.executemany("UPDATE moments SET score = ? WHERE id = ?",
+                         [(value, row[0]) for value, row in zip(score(inputs), rows, strict=True)])
 
 
 @dataclass(frozen=True)
