@@ -21,6 +21,7 @@ from footage.pipeline.progress import NullProgress, Progress
 from footage.store import moments as stored_moments
 from footage.store.database import connect, thumbnail_dir
 from footage.store.moments import StoredMoment
+from footage.store.queries import TrackFilter, list_tracks
 from footage.time import WallClock
 from footage.types import TrackBox
 
@@ -70,7 +71,8 @@ def rebuild_moments(db_path: Path, params: EventParams, progress: Progress | Non
         total, missing, cameras = 0, [], set()
         for rec in recordings:
             progress.start_file(Path(rec.path).name, rec.last_s)
-            tracks = [trajectory(t.local_id, t.label, t.boxes or (), t.last_pts, t.time_base) for t in rec.tracks]
+            stored = list_tracks(conn, TrackFilter(recording=rec.path), with_boxes=True)
+            tracks = [trajectory(t.local_id, t.label, t.boxes or (), t.last_pts, t.time_base) for t in stored]
             if not Path(rec.path).exists():
                 missing.append(rec.path)
             found = find_moments(Path(rec.path), tracks, Span(rec.first_s, rec.last_s), rec.clock, params,

@@ -13,12 +13,12 @@ from fractions import Fraction
 from footage.events.score import ScoreInput
 from footage.events.types import Moment
 from footage.store.database import transaction
-from footage.store.records import VISIBLE, IndexedEvent, IndexedMoment, IndexedTrack, decode_boxes
+from footage.store.records import VISIBLE, IndexedEvent, IndexedMoment
 from footage.time import WallClock, utc_from_us, utc_to_us
 
 __all__ = [
     "MomentFilter",
-    "RecordingTracks",
+    "RebuildTarget",
     "StoredMoment",
     "get_moment",
     "insert_moments",
@@ -168,8 +168,8 @@ def _moment(row: sqlite3.Row, labels: dict[int, str]) -> IndexedMoment:
 
 
 @dataclass(frozen=True)
-class RecordingTracks:
-    """A visible recording with what rebuilding its moments needs."""
+class RebuildTarget:
+    """A visible recording with what rebuilding its moments needs besides its tracks."""
 
     recording_id: int
     camera_id: int
@@ -177,29 +177,21 @@ class RecordingTracks:
     clock: WallClock
     first_s: float
     last_s: float
-    tracks: tuple[IndexedTrack, ...]
 
 
-def recordings_for_rebuild(conn: sqlite3.Connection) -> list[RecordingTracks]:
-    """Every visible recording with its tracks and boxes, oldest first."""
-    recordings = conn.execute(
-        f"""SELECT r.id, r.camera_id, r.path, r.start_utc_us, r.start_pts, r.time_base_num, r.time_base_den,
-                   r.clock_source, COALESCE(r.first_s, 0), r.indexed_s, c.name AS camera
-            FROM recordings r JOIN cameras c ON c.id = r.camera_id
-            WHERE r.status IN {VISIBLE} ORDER BY r.start_utc_us, r.id"""
+def recordings_for_rebuild(conn: sqlite3.Connection) -> list[RebuildTarget]:
+    """Every visible recording, oldest first (read its tracks with ``list_tracks``)."""
+    rows = conn.execute(
+        f"""SELECT id, camera_id, path, start_utc_us, start_pts, time_base_num, time_base_den, clock_source,
+                   COALESCE(first_s, 0) AS first_s, indexed_s
+            FROM recordings WHERE status IN {VISIBLE} ORDER BY start_utc_us, id"""
     ).fetchall()
-    found = []
-    for r in recordings:
-        time_base = Fraction(r["time_base_num"], r["time_base_den"])
-        tracks = tuple(
-            IndexedTrack(
-                id=t["id"], camera=r["camera"], recording=r["path"], local_id=t["local_id"], label=t["label"],
-                first_utc=utc_from_us(t["first_utc_us"]), last_utc=utc_from_us(t["last_utc_us"]),
-                first_pts=t["first_pts"], last_pts=t["last_pts"], time_base=time_base, confidence=t["confidence"],
-                box_count=t["box_count"], thumbnail=t["thumbnail"], boxes=decode_boxes(t["boxes"]),
-            )
-            for t in conn.execute("SELECT * FROM tracks WHERE recording_id = ? ORDER BY local_id", (r["id"],))
+    return [
+        RebuildTarget(
+            r["id"], r["camera_id"], r["path"],
+            WallClock(utc_from_us(r["start_utc_us"]), r["start_pts"] or 0, Fraction(r["time_base_num"], r["time_base_den"]),
+                      r["clock_source"] or "unknown"),
+            float(r["first_s"]), float(r["indexed_s"]),
         )
-        clock = WallClock(utc_from_us(r["start_utc_us"]), r["start_pts"] or 0, time_base, r["clock_source"] or "unknown")
-        found.append(RecordingTracks(r["id"], r["camera_id"], r["path"], clock, float(r[8]), float(r["indexed_s"]), tracks))
-    return found
+        for r in rows
+    ]
