@@ -104,17 +104,13 @@ def describe(events: Sequence[Event], subjects: Sequence[int], labels: Sequence[
     """The moment's story from its events (given in story order): one clause per event, all
     ``together`` events told as one group clause, at most six clauses."""
     name = _Names(subjects, labels)
-    ordered = list(events)
-    together = [e for e in ordered if e.kind == "together"]
+    together = [e for e in events if e.kind == "together"]
     clauses: list[str] = []
-    told_together = False
-    for event in ordered:
-        if event.kind == "together":
-            if not told_together:
-                clauses.append(_together_clause(together, name))
-                told_together = True
-            continue
-        clauses.append(_clause(event, name))
+    for event in events:
+        if event.kind != "together":
+            clauses.append(_clause(event, name))
+        elif event is together[0]:
+            clauses.append(_together_clause(together, name))
     if len(clauses) > _MAX_CLAUSES:
         clauses = [*clauses[:_MAX_CLAUSES], f"and {len(clauses) - _MAX_CLAUSES} more"]
     text = "; ".join(clauses)
