@@ -29,6 +29,7 @@ from footage.ingest.mot import read_mot
 from footage.pipeline.indexer import IndexReport, index_paths
 from footage.pipeline.moments import rebuild_moments
 from footage.pipeline.progress import NullProgress, TqdmProgress
+from footage.pipeline.search import search_moments
 from footage.store import queries
 from footage.store.database import connect, default_db_path
 from footage.store.moments import MomentFilter, get_moment, list_moments
@@ -86,6 +87,15 @@ def _parser() -> argparse.ArgumentParser:
     show = command("show", "one moment: its story, events, tracks and key frame")
     show.add_argument("moment_id", type=int, metavar="EVENT_ID", help="a moment id from `footage events`")
     show.add_argument("--format", choices=("text", "json"), default="text")
+
+    search = command("search", "find moments by describing them in plain words")
+    search.add_argument("query", nargs="+", help='e.g. "two people together for more than a minute"')
+    search.add_argument("--limit", type=int, default=10, help="at most this many results (default 10)")
+    search.add_argument("--camera", help="only this camera")
+    search.add_argument("--since", help="ISO time: moments still going on at or after it")
+    search.add_argument("--format", choices=("table", "json"), default="table")
+    search.add_argument("--config", type=Path, help="settings file (TOML) with a [search] table (docs/search.md)")
+    search.add_argument("--no-progress", action="store_true")
 
     demo = command("demo", "index the bundled sample clip into a fresh index and show what was found")
     demo.add_argument("--no-progress", action="store_true")
@@ -279,6 +289,25 @@ def _events_from_mot(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_search(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    if args.limit < 1:
+        raise FootageError(f"--limit must be at least 1, got {args.limit}")
+    try:
+        since = parse_user_time(args.since, settings.zone()) if args.since else None
+    except ValueError as exc:
+        raise FootageError(str(exc)) from exc
+    report = search_moments(_db(args), " ".join(args.query), limit=args.limit, camera=args.camera, since=since,
+                            settings=settings, show_progress=not args.no_progress)
+    if args.format == "json":
+        print(render.search_json(report))
+        return 0
+    print(render.search_table(report))
+    for note in report.notes:
+        print(f"footage: {note}", file=sys.stderr)
+    return 0
+
+
 def _cmd_show(args: argparse.Namespace) -> int:
     conn = connect(_db(args), create=False)
     try:
@@ -293,7 +322,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {
-    "index": _cmd_index, "tracks": _cmd_tracks, "events": _cmd_events, "show": _cmd_show, "status": _cmd_status,
+    "index": _cmd_index, "tracks": _cmd_tracks, "events": _cmd_events, "show": _cmd_show, "search": _cmd_search,
+    "status": _cmd_status,
     "demo": _cmd_demo,
 }
 

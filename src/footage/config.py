@@ -1,6 +1,6 @@
 """Settings: one typed, frozen schema, and the only place a settings file is parsed.
 
-A settings file is TOML with up to five tables, each optional::
+A settings file is TOML with up to six tables, each optional::
 
     timezone = "Europe/Berlin"      # how to read times without a zone (file names, --start)
 
@@ -13,6 +13,8 @@ A settings file is TOML with up to five tables, each optional::
     [keep]                          # TrackFilterParams below
     [events]                        # footage.events.params.EventParams (docs/events.md)
     linger_s = 30.0
+    [search]                        # footage.search.params.SearchParams (docs/search.md)
+    text_model = "/models/minilm.onnx"
 
 Unknown tables or keys, and values of the wrong type, raise :class:`ConfigError`. Every setting
 is documented in ``docs/config.md`` (a test checks that none is missing).
@@ -32,6 +34,7 @@ from footage.detect.labels import DEFAULT_CLASSES
 from footage.errors import ConfigError
 from footage.events.params import EventParams
 from footage.ingest.pyav_source import SourceParams
+from footage.search.params import SearchParams
 from footage.track.bytetrack import ByteTrackParams
 
 __all__ = ["DetectParams", "Settings", "TrackFilterParams", "load_settings"]
@@ -65,6 +68,7 @@ class Settings:
     track: ByteTrackParams = field(default_factory=ByteTrackParams)
     keep: TrackFilterParams = field(default_factory=TrackFilterParams)
     events: EventParams = field(default_factory=EventParams)
+    search: SearchParams = field(default_factory=SearchParams)
     timezone: str | None = None
 
     def zone(self) -> tzinfo:
@@ -91,7 +95,7 @@ T = TypeVar("T")
 
 _TABLES: dict[str, type] = {
     "ingest": SourceParams, "detect": DetectParams, "track": ByteTrackParams, "keep": TrackFilterParams,
-    "events": EventParams,
+    "events": EventParams, "search": SearchParams,
 }
 
 

@@ -8,11 +8,12 @@ from datetime import datetime
 
 from footage.events.describe import say_duration
 from footage.events.types import Moment
+from footage.pipeline.search import SearchReport
 from footage.store.records import IndexedMoment, IndexedTrack, IndexStatus
 
 __all__ = [
-    "file_moments_json", "file_moments_table", "iso", "moment_text", "moments_json", "moments_table", "status_text",
-    "table", "tracks_json", "tracks_mot", "tracks_table",
+    "file_moments_json", "file_moments_table", "iso", "moment_text", "moments_json", "moments_table", "search_json",
+    "search_table", "status_text", "table", "tracks_json", "tracks_mot", "tracks_table",
 ]
 
 
@@ -178,3 +179,48 @@ def file_moments_json(moments: Sequence[Moment], source: str) -> str:
         indent=2,
         ensure_ascii=False,
     )
+
+
+def search_table(report: SearchReport) -> str:
+    """The query as understood, then the results best first, thumbnails last."""
+    lines = [f"understood as: {report.query.summary()}"]
+    if report.results:
+        rows = [
+            (n, r.id, r.start_utc.strftime("%Y-%m-%d %H:%M:%S"), r.camera, r.kind,
+             say_duration(r.end_s - r.start_s), round(r.score, 2), _clip(r.description, 90) +
+             (f" (+{len(r.merged)} alike)" if r.merged else ""), r.thumbnail or "")
+            for n, r in enumerate(report.results, 1)
+        ]
+        lines.append(table(("#", "id", "start (UTC)", "camera", "kind", "lasted", "match", "what happened", "thumbnail"),
+                           rows))
+    else:
+        lines.append("no moments match")
+    return "\n".join(lines)
+
+
+def search_json(report: SearchReport) -> str:
+    """The parsed query and each result's id, kind, camera, times, description, score and
+    thumbnail, for scripts."""
+    q = report.query
+    when = None if q.when is None else {
+        "start_utc": q.when.start_utc and iso(q.when.start_utc), "end_utc": q.when.end_utc and iso(q.when.end_utc),
+        "day_start_min": q.when.day_start_min, "day_end_min": q.when.day_end_min, "label": q.when.label,
+    }
+    query = {
+        "text": q.text, "understood_as": q.summary(),
+        "objects": [{"word": t.word, "labels": dict(t.sense.labels), "count": t.count, "attribute": t.sense.attribute}
+                    for t in q.objects],
+        "kinds": [{"name": k.name, "kinds": dict(k.kinds)} for k in q.kinds],
+        "duration": None if q.duration is None else {"min_s": q.duration.min_s, "max_s": q.duration.max_s,
+                                                     "label": q.duration.label},
+        "when": when, "cameras": list(q.cameras), "unknown": list(q.unknown),
+    }
+    results = [
+        {"id": r.id, "kind": r.kind, "camera": r.camera, "recording": r.recording, "start_utc": iso(r.start_utc),
+         "end_utc": iso(r.end_utc), "start_s": round(r.start_s, 3), "end_s": round(r.end_s, 3),
+         "description": r.description, "score": r.score, "match": r.match, "notability": r.notability,
+         "thumbnail": r.thumbnail, "merged": list(r.merged)}
+        for r in report.results
+    ]
+    return json.dumps({"query": query, "semantic": report.semantic, "notes": list(report.notes), "results": results},
+                      indent=2, ensure_ascii=False)

@@ -13,7 +13,7 @@ from fractions import Fraction
 from footage.events.score import ScoreInput
 from footage.events.types import Moment
 from footage.store.database import transaction
-from footage.store.records import VISIBLE, IndexedEvent, IndexedMoment
+from footage.store.records import VISIBLE, IndexedEvent, IndexedMoment, encode_spans
 from footage.time import WallClock, utc_from_us, utc_to_us
 
 __all__ = [
@@ -49,9 +49,10 @@ def insert_moments(conn: sqlite3.Connection, recording_id: int, camera_id: int, 
         m = stored.moment
         cursor = conn.execute(
             """INSERT INTO moments (recording_id, camera_id, kind, start_s, end_s, start_utc_us, end_utc_us, people,
-                   tracks, description, keyframe, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   tracks, description, keyframe, score, labels, spans) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (recording_id, camera_id, m.kind, m.start_s, m.end_s, stored.start_utc_us, stored.end_utc_us, m.people,
-             json.dumps([local[t] for t in m.tracks if t in local]), m.description, stored.keyframe, m.score),
+             json.dumps([local[t] for t in m.tracks if t in local]), m.description, stored.keyframe, m.score,
+             ",".join(m.labels), encode_spans((e.kind, e.duration_s) for e in m.events)),
         )
         conn.executemany(
             "INSERT INTO events (moment_id, kind, start_s, end_s, subjects, facts) VALUES (?, ?, ?, ?, ?, ?)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -12,7 +13,7 @@ from footage.types import TrackBox
 
 __all__ = [
     "BOX_DTYPE", "VISIBLE", "IndexStatus", "IndexedEvent", "IndexedMoment", "IndexedTrack", "RecordingRecord", "decode_boxes",
-    "encode_boxes",
+    "decode_spans", "encode_boxes", "encode_spans",
 ]
 
 #: recordings whose tracks and moments count: fully indexed, or indexed up to damage
@@ -27,6 +28,20 @@ def encode_boxes(boxes: tuple[TrackBox, ...]) -> bytes:
     for row, box in enumerate(boxes):
         array[row] = (box.index, box.pts, box.xyxy, box.confidence)
     return array.tobytes()
+
+
+def encode_spans(spans: Iterable[tuple[str, float]]) -> str:
+    """``moments.spans``: the longest event of each kind, ``"together:34.2,lingered:12.0"``."""
+    longest: dict[str, float] = {}
+    for kind, seconds in spans:
+        longest[kind] = max(longest.get(kind, 0.0), seconds)
+    return ",".join(f"{kind}:{seconds:.2f}" for kind, seconds in sorted(longest.items()))
+
+
+def decode_spans(text: str) -> tuple[tuple[str, float], ...]:
+    """The pairs :func:`encode_spans` wrote."""
+    pairs = (part.rsplit(":", 1) for part in text.split(",") if part)
+    return tuple((kind, float(seconds)) for kind, seconds in pairs)
 
 
 def decode_boxes(blob: bytes) -> tuple[TrackBox, ...]:

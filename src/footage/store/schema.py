@@ -95,6 +95,39 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX events_by_kind ON events(kind, moment_id);
     CREATE INDEX events_by_moment ON events(moment_id);
     """,
+    # 3: what search reads: labels and event lengths of each moment, a full-text index of the
+    # descriptions, and embeddings from an optional model
+    """
+    ALTER TABLE moments ADD COLUMN labels TEXT NOT NULL DEFAULT '';
+    ALTER TABLE moments ADD COLUMN spans TEXT NOT NULL DEFAULT '';
+    UPDATE moments SET
+        labels = COALESCE((SELECT group_concat(t.label, ',') FROM json_each(moments.tracks) j
+                           JOIN tracks t ON t.id = j.value), ''),
+        spans = COALESCE((SELECT group_concat(kind || ':' || longest, ',') FROM
+                          (SELECT kind, round(max(end_s - start_s), 2) AS longest FROM events e
+                           WHERE e.moment_id = moments.id GROUP BY kind)), '');
+    CREATE VIRTUAL TABLE moments_text USING fts5(description, content='moments', content_rowid='id',
+                                                 tokenize='porter unicode61');
+    INSERT INTO moments_text(moments_text) VALUES ('rebuild');
+    CREATE TRIGGER moments_text_insert AFTER INSERT ON moments BEGIN
+        INSERT INTO moments_text(rowid, description) VALUES (new.id, new.description);
+    END;
+    CREATE TRIGGER moments_text_delete AFTER DELETE ON moments BEGIN
+        INSERT INTO moments_text(moments_text, rowid, description) VALUES ('delete', old.id, old.description);
+    END;
+    CREATE TRIGGER moments_text_update AFTER UPDATE OF description ON moments BEGIN
+        INSERT INTO moments_text(moments_text, rowid, description) VALUES ('delete', old.id, old.description);
+        INSERT INTO moments_text(rowid, description) VALUES (new.id, new.description);
+    END;
+    CREATE TABLE embeddings (
+        moment_id INTEGER NOT NULL REFERENCES moments(id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('text', 'image')),
+        vector BLOB NOT NULL,
+        PRIMARY KEY (moment_id, model, source)
+    );
+    CREATE INDEX moments_by_score ON moments(score);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -120,5 +153,13 @@ def migrate(conn: sqlite3.Connection) -> int:
 
 
 def _statements(script: str) -> list[str]:
-    """Split a migration into statements (no semicolons inside our literals)."""
-    return [part.strip() for part in script.split(";") if part.strip()]
+    """Split a migration into whole statements (a trigger's body holds semicolons of its own)."""
+    statements: list[str] = []
+    pending = ""
+    for part in script.split(";"):
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip())
+            pending = ""
+    return statements

@@ -1,0 +1,158 @@
+"""Search wired together: parse the query, ask the store for candidates and text similarity,
+add embedding similarity when a model is configured, rank, merge near-duplicates, cut."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+
+from footage.config import Settings
+from footage.pipeline.embeddings import embed_missing, load_embedder
+from footage.search.params import SearchParams
+from footage.search.query import ParsedQuery, parse_query
+from footage.search.rank import Candidate, merge_duplicates, rank
+from footage.search.semantic import Embedder, similarity
+from footage.store import embeddings as stored_vectors
+from footage.store.database import connect
+from footage.store.search import CandidateQuery, camera_names, find_candidates, text_similarity
+from footage.time import utc_to_us
+
+__all__ = ["EXAMPLES", "SEMANTIC_OFF", "SearchReport", "SearchRequest", "SearchResult", "search_index", "search_moments"]
+
+EXAMPLES = ('"two people together"', '"a car that stopped yesterday evening"', '"someone lingering this morning"',
+            '"a person walking up to another"')
+
+SEMANTIC_OFF = ("semantic search is off: with an ONNX text-embedding model (and optionally an image-text one) set in "
+                "[search] of the settings, footage would also match words it does not know and what key frames "
+                "look like; see docs/search.md")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A search: the words, how many results, and optional camera and start filters."""
+
+    text: str
+    limit: int = 10
+    camera: str | None = None
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One answer: a moment (``id`` as in ``footage show``), how well it matches (``score``, and
+    ``match``, the structured part alone), its notability, and moments merged into it."""
+
+    id: int
+    kind: str
+    camera: str
+    recording: str
+    start_utc: datetime
+    end_utc: datetime
+    start_s: float
+    end_s: float
+    description: str
+    score: float
+    match: float | None
+    notability: float
+    thumbnail: str | None
+    merged: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SearchReport:
+    """The query as understood, the results best first, and notes for the user."""
+
+    query: ParsedQuery
+    results: tuple[SearchResult, ...]
+    notes: tuple[str, ...]
+    semantic: bool
+
+
+def _candidate_query(query: ParsedQuery, request: SearchRequest, params: SearchParams, extra: tuple[int, ...]) -> CandidateQuery:
+    labels = sorted({label for term in query.objects for label in term.sense.labels})
+    cameras = tuple(query.cameras) + ((request.camera,) if request.camera else ())
+    starts = (request.since, query.when.start_utc if query.when is not None else None)
+    since = [utc_to_us(t) for t in starts if t is not None]
+    until = query.when.end_utc if query.when is not None else None
+    return CandidateQuery(
+        cameras=(request.camera,) if request.camera else cameras,
+        since_us=max(since) if since else None,
+        until_us=utc_to_us(until) if until is not None else None,
+        min_duration_s=query.duration.min_s if query.duration is not None else None,
+        kinds=tuple(sorted({kind for sense in query.kinds for kind in sense.kinds})),
+        labels=tuple(label for label in labels if label != "person" or not query.kinds),
+        nearby_labels=tuple(label for label in labels if label != "person"),
+        extra_ids=extra,
+        limit=params.candidate_limit,
+    )
+
+
+def search_index(
+    conn: sqlite3.Connection,
+    request: SearchRequest,
+    *,
+    params: SearchParams,
+    zone: tzinfo,
+    now: datetime | None = None,
+    embedder: Embedder | None = None,
+) -> SearchReport:
+    """Answer ``request`` from the index behind ``conn`` (read-only unless ``embedder`` needs to
+    store vectors for new moments first: see :func:`footage.pipeline.embeddings.embed_missing`)."""
+    query = parse_query(request.text, now or datetime.now(UTC), zone, camera_names(conn))
+    notes = [] if embedder is not None else [SEMANTIC_OFF]
+    if query.is_empty:
+        hint = "empty query" if not request.text.strip() else f"nothing in {request.text.strip()!r} means something to search"
+        return SearchReport(query, (), (f"{hint}; describe the moment, e.g. {', '.join(EXAMPLES)}", *notes),
+                            embedder is not None)
+    texts = text_similarity(conn, [*query.words, *(t.sense.name for t in query.objects)], params.candidate_limit)
+    semantic: dict[int, float] = {}
+    if embedder is not None:
+        ids, vectors = stored_vectors.load(conn, embedder.model_id)
+        semantic = similarity(embedder.embed_texts([request.text])[0], ids, vectors)
+    best_semantic = sorted(semantic, key=lambda i: -semantic[i])[: params.semantic_candidates]
+    extra = tuple(sorted({*texts, *best_semantic})) if not query.objects and not query.kinds else tuple(best_semantic)
+    candidates = [
+        replace(c, text=texts.get(c.moment_id, 0.0), semantic=semantic.get(c.moment_id) if embedder else None)
+        for c in find_candidates(conn, _candidate_query(query, request, params, extra))
+    ]
+    ranked = merge_duplicates(rank(query, candidates, params, zone), params.duplicate_gap_s)[: request.limit]
+    if not ranked and query.unknown and not (query.objects or query.kinds):
+        notes.insert(0, f"no moment matches; footage did not understand {', '.join(query.unknown)}; "
+                        f"try words like {', '.join(EXAMPLES)}")
+    return SearchReport(query, tuple(_result(r.candidate, r.score, r.match, r.merged) for r in ranked), tuple(notes),
+                        embedder is not None)
+
+
+def _result(c: Candidate, score: float, match: float | None, merged: tuple[int, ...]) -> SearchResult:
+    return SearchResult(
+        id=c.moment_id, kind=c.kind, camera=c.camera, recording=c.recording, start_utc=c.start_utc, end_utc=c.end_utc,
+        start_s=c.start_s, end_s=c.end_s, description=c.description, score=score, match=match,
+        notability=c.notability, thumbnail=c.keyframe, merged=merged,
+    )
+
+
+def search_moments(
+    db_path: Path,
+    text: str,
+    *,
+    limit: int = 10,
+    camera: str | None = None,
+    since: datetime | None = None,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+    show_progress: bool = False,
+) -> SearchReport:
+    """Search the index at ``db_path`` for moments matching ``text`` (see docs/search.md). With a
+    model in ``settings.search``, moments without vectors are embedded first."""
+    settings = settings or Settings()
+    embedder = load_embedder(settings.search)
+    conn = connect(db_path, create=False)
+    try:
+        if embedder is not None:
+            embed_missing(conn, embedder, show_progress=show_progress)
+        return search_index(conn, SearchRequest(text, limit, camera, since), params=settings.search,
+                            zone=settings.zone(), now=now, embedder=embedder)
+    finally:
+        conn.close()

@@ -1,0 +1,217 @@
+"""Understand a plain-language query: which objects, how many people, what happened, for how
+long, when and on which camera, and which words were not understood.
+
+Pure: the caller passes the current time, the zone for day words and the camera names in the
+index. The result reads back as a line ("understood as: person + person (child), together,
+>= 10 min, yesterday 17:00-21:00, camera front_door; not understood: curb").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from footage.search.tokens import tokenize
+from footage.search.when import DurationBound, When, find_duration, find_when
+from footage.search.words import (
+    COUNT_WORDS,
+    KIND_PHRASES,
+    NUMBER_WORDS,
+    OBJECT_PHRASES,
+    PLACE_PHRASES,
+    STOP_WORDS,
+    KindSense,
+    ObjectSense,
+    phrases_at,
+)
+
+__all__ = ["ObjectTerm", "ParsedQuery", "parse_query"]
+
+#: "with" between two people means they were together; a child with an adult is its own kind
+_WITH = KindSense("with", {"together": 1.0, "adult_with_child": 1.0, "approached": 0.6, "played_catch": 0.5,
+                           "handed_over": 0.5})
+_WITH_CHILD = KindSense("adult with child", {"adult_with_child": 1.0, "together": 0.9, "approached": 0.5})
+
+
+@dataclass(frozen=True)
+class ObjectTerm:
+    """One thing the query names, with how many of it (``count``: at least that many)."""
+
+    word: str
+    sense: ObjectSense
+    count: int = 1
+
+    @property
+    def is_person(self) -> bool:
+        return "person" in self.sense.labels
+
+    def reads(self) -> str:
+        attribute = f" ({self.sense.attribute})" if self.sense.attribute else ""
+        base = "person" if self.is_person else self.sense.name
+        return f"{self.count} x {base}{attribute}" if self.count > 1 else f"{base}{attribute}"
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What a query asks for. ``objects`` must all be seen; ``kinds`` say what should have
+    happened (alternatives with how well they fit); ``words`` are the content words left for text
+    similarity; ``unknown`` those footage did not understand at all."""
+
+    text: str
+    objects: tuple[ObjectTerm, ...]
+    kinds: tuple[KindSense, ...]
+    duration: DurationBound | None
+    when: When | None
+    cameras: tuple[str, ...]
+    words: tuple[str, ...]
+    unknown: tuple[str, ...]
+    understood: int
+
+    @property
+    def people(self) -> int:
+        """How many people the query needs at least."""
+        return sum(term.count for term in self.objects if term.is_person)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to search for: no word understood and no content word left."""
+        return not (self.objects or self.kinds or self.duration or self.when or self.cameras or self.words)
+
+    @property
+    def understood_ratio(self) -> float:
+        """Share of the query's meaningful words that were understood (1.0 when all were)."""
+        total = self.understood + len(self.unknown)
+        return 1.0 if total == 0 else self.understood / total
+
+    def summary(self) -> str:
+        """How the query was understood, for showing back to the user."""
+        parts = [" + ".join(term.reads() for term in self.objects)] if self.objects else []
+        parts += [sense.name for sense in self.kinds]
+        if self.duration:
+            parts.append(self.duration.label)
+        if self.when:
+            parts.append(self.when.label)
+        parts += [f"camera {name}" for name in self.cameras]
+        line = ", ".join(p for p in parts if p) or "no known words"
+        if self.unknown:
+            line += f"; not understood: {', '.join(self.unknown)}"
+        return line
+
+
+def parse_query(text: str, now: datetime, zone: tzinfo, cameras: Sequence[str] = ()) -> ParsedQuery:
+    """Read ``text``: time and duration phrases first, then camera names, object and kind
+    phrases (longest first), counts; stop words are dropped and anything else is unknown."""
+    tokens = tokenize(text)
+    when, used_when = find_when(tokens, now, zone)
+    duration, used_duration = find_duration(tokens)
+    used = set(used_when) | set(used_duration)
+    understood = len(used)
+    camera_hits, used_cameras = _find_cameras(tokens, used, cameras)
+    used |= used_cameras
+    understood += len(used_cameras)
+
+    objects: list[ObjectTerm] = []
+    kinds: list[KindSense] = []
+    words: list[str] = []
+    unknown: list[str] = []
+    pending_count: int | None = None
+    with_at: int | None = None
+    i = 0
+    while i < len(tokens):
+        if i in used:
+            i += 1
+            continue
+        token = tokens[i]
+        place = phrases_at(tokens, i, PLACE_PHRASES)
+        if place:  # where it happened: footage cannot see places, so the words are not understood
+            unknown.append(" ".join(place))
+            words += place
+            i += len(place)
+            continue
+        object_phrase = phrases_at(tokens, i, OBJECT_PHRASES)
+        kind_phrase = phrases_at(tokens, i, KIND_PHRASES)
+        if object_phrase and (not kind_phrase or len(object_phrase) >= len(kind_phrase)):
+            sense = OBJECT_PHRASES[object_phrase]
+            count = pending_count or (2 if sense.plural else 1)
+            if with_at is not None and any(t.is_person for t in objects) and "person" in sense.labels:
+                kinds.append(_WITH_CHILD if sense.child or any(t.sense.child for t in objects) else _WITH)
+            objects.append(ObjectTerm(" ".join(object_phrase), sense, count))
+            words += object_phrase
+            pending_count, with_at = None, None
+            understood += len(object_phrase)
+            i += len(object_phrase)
+            continue
+        if kind_phrase:
+            if KIND_PHRASES[kind_phrase] not in kinds:
+                kinds.append(KIND_PHRASES[kind_phrase])
+            words += kind_phrase
+            understood += len(kind_phrase)
+            i += len(kind_phrase)
+            continue
+        if token in NUMBER_WORDS or token.isdigit():
+            pending_count = NUMBER_WORDS.get(token) or min(int(token), 50)
+            understood += 1
+        elif token in COUNT_WORDS:
+            pending_count = max(pending_count or 0, COUNT_WORDS[token])
+            understood += 1
+        elif token == "with":
+            with_at = i
+        elif token not in STOP_WORDS:
+            unknown.append(token)
+            words.append(token)
+        i += 1
+    if pending_count and not any(t.is_person for t in objects):  # "a group", "the two of them"
+        objects.append(ObjectTerm("people", OBJECT_PHRASES[("people",)], pending_count))
+    return ParsedQuery(
+        text=text, objects=tuple(_merge_people(objects)), kinds=tuple(_child_hint(objects, kinds)),
+        duration=duration, when=when, cameras=tuple(camera_hits), words=tuple(dict.fromkeys(words)),
+        unknown=tuple(dict.fromkeys(unknown)), understood=understood,
+    )
+
+
+def _merge_people(objects: list[ObjectTerm]) -> list[ObjectTerm]:
+    """Repeated mentions of one object ("a boy ... the boy") count once; different person words
+    ("an officer and a boy") are different people."""
+    seen: dict[str, ObjectTerm] = {}
+    for term in objects:
+        key = term.word if term.is_person else term.sense.name
+        if key not in seen or term.count > seen[key].count:
+            seen[key] = term
+    return list(seen.values())
+
+
+def _child_hint(objects: list[ObjectTerm], kinds: list[KindSense]) -> list[KindSense]:
+    """A child named with an adult suggests the adult-with-child kind even without "with"."""
+    child = any(t.sense.child for t in objects)
+    adult = any(t.is_person and not t.sense.child for t in objects)
+    if child and adult and _WITH_CHILD not in kinds:
+        return [*kinds, _WITH_CHILD]
+    return kinds
+
+
+def _camera_key(name: str) -> tuple[str, ...]:
+    return tuple(tokenize(re.sub(r"[_\-./]+", " ", name)))
+
+
+def _find_cameras(tokens: list[str], used: set[int], cameras: Sequence[str]) -> tuple[list[str], set[int]]:
+    """Camera names written in the query as words ("front door" finds ``front_door``), with a
+    "camera" just before or after them; a one-word name that is also an object or action word
+    ("traffic") counts only with "camera" beside it."""
+    hits: list[str] = []
+    positions: set[int] = set()
+    keys = {name: _camera_key(name) for name in cameras}
+    for name in sorted(cameras, key=lambda n: -len(keys[n])):
+        key = keys[name]
+        for start in range(len(tokens) - len(key) + 1):
+            span = set(range(start, start + len(key)))
+            if not key or tuple(tokens[start : start + len(key)]) != key or span & (used | positions):
+                continue
+            said = {j for j in (start - 1, start + len(key)) if 0 <= j < len(tokens) and tokens[j] in ("camera", "cam")}
+            if len(key) == 1 and (key in OBJECT_PHRASES or key in KIND_PHRASES) and not said:
+                continue  # "any traffic" means vehicles unless it says "the traffic camera"
+            hits.append(name)
+            positions |= span | said
+            break
+    return hits, positions

@@ -1,0 +1,169 @@
+"""Rank candidate moments against a parsed query, and merge near-duplicates.
+
+Pure: the store hands over candidates (moments that pass the query's camera, date and hard
+filters, with their labels, the labels of other objects seen meanwhile, their events' lengths,
+and a text similarity computed by the full-text index); this module decides.
+
+A moment's rank is a weighted sum, each part in 0..1 (weights in :class:`SearchParams`):
+
+- structured match: how well it has every object the query names (its own tracks fully, an
+  object merely seen at the time partly), how many people, and what happened (the best fit of
+  its event kinds to each relation word, the event long enough when a duration is asked for);
+- text similarity between the query's words and the moment's description;
+- semantic similarity from an embedding model, when one is configured;
+- notability (:mod:`footage.events.score`), as a tie-breaker.
+
+A moment that lacks a named object, or misses the duration, is not a result; neither is one
+whose structured match is below ``min_match`` unless the embedding model vouches for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+
+from footage.search.params import SearchParams
+from footage.search.query import ObjectTerm, ParsedQuery
+from footage.search.when import DurationBound
+from footage.search.words import KindSense
+
+__all__ = ["Candidate", "Ranked", "merge_duplicates", "rank"]
+
+_OBJECT_WEIGHT = 1.0
+_KIND_WEIGHT = 1.5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stored moment as search sees it. ``labels`` are its own tracks' labels (repeated per
+    track), ``nearby`` the labels of other tracks of the recording seen during it, ``spans`` the
+    longest event of each kind it contains (seconds), ``text`` the full-text similarity (0..1)
+    and ``semantic`` the embedding similarity (0..1, None without a model)."""
+
+    moment_id: int
+    camera: str
+    recording: str
+    kind: str
+    start_utc: datetime
+    end_utc: datetime
+    start_s: float
+    end_s: float
+    people: int
+    labels: tuple[str, ...]
+    nearby: frozenset[str]
+    spans: tuple[tuple[str, float], ...]
+    tracks: tuple[int, ...]
+    description: str
+    keyframe: str | None
+    notability: float
+    text: float = 0.0
+    semantic: float | None = None
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A result: the candidate, its rank score, the structured match alone (None when the query
+    named nothing structured), and the ids of near-duplicates merged into it."""
+
+    candidate: Candidate
+    score: float
+    match: float | None
+    merged: tuple[int, ...] = ()
+
+
+def _meets(bound: DurationBound, seconds: float) -> bool:
+    return (bound.min_s is None or seconds >= bound.min_s) and (bound.max_s is None or seconds < bound.max_s)
+
+
+def object_fit(term: ObjectTerm, c: Candidate, nearby_fit: float) -> float:
+    """1.0 when the moment's own tracks include the object (as many as asked for), less for a
+    class the detector confuses with it or for an object only seen at the same time; 0 if absent."""
+    fits = [term.sense.labels.get(label, 0.0) for label in c.labels]
+    own = max(fits, default=0.0)
+    if own > 0 and term.count > 1 and not term.is_person:  # people are counted together, by structured_match
+        own *= min(1.0, sum(f > 0 for f in fits) / term.count)
+    seen = nearby_fit * max((term.sense.labels.get(label, 0.0) for label in c.nearby), default=0.0)
+    return max(own, seen)
+
+
+def kind_fit(sense: KindSense, c: Candidate, duration: DurationBound | None) -> float:
+    """The best fit of the moment's event kinds to a relation word; with a duration, only
+    events lasting that long count."""
+    return max(
+        (sense.kinds.get(kind, 0.0) for kind, seconds in c.spans if duration is None or _meets(duration, seconds)),
+        default=0.0,
+    )
+
+
+def structured_match(query: ParsedQuery, c: Candidate, nearby_fit: float) -> float | None:
+    """The weighted share of the query's objects and relations the moment has; None when the
+    query names neither; 0.0 when a named object is missing or the duration is not met."""
+    if query.duration is not None and not query.kinds and not _meets(query.duration, c.duration_s):
+        return 0.0
+    if not query.objects and not query.kinds:
+        return None
+    crowd = min(1.0, c.people / query.people) if query.people > 1 else 1.0  # "an officer and a boy": two people
+    object_fits = [object_fit(term, c, nearby_fit) * (crowd if term.is_person else 1.0) for term in query.objects]
+    if any(fit == 0.0 for fit in object_fits):
+        return 0.0
+    kind_fits = [kind_fit(sense, c, query.duration) for sense in query.kinds]
+    if query.duration is not None and query.kinds and max(kind_fits) == 0.0:
+        return 0.0
+    total = _OBJECT_WEIGHT * len(object_fits) + _KIND_WEIGHT * len(kind_fits)
+    return (_OBJECT_WEIGHT * sum(object_fits) + _KIND_WEIGHT * sum(kind_fits)) / total
+
+
+def rank(query: ParsedQuery, candidates: Sequence[Candidate], params: SearchParams, zone: tzinfo) -> list[Ranked]:
+    """The candidates that answer the query, best first (not yet merged or cut)."""
+    top_notability = max((c.notability for c in candidates), default=0.0) or 1.0
+    understood = 0.5 + 0.5 * query.understood_ratio  # words not understood lower every score
+    results: list[Ranked] = []
+    for c in candidates:
+        if query.when is not None and not query.when.overlaps(c.start_utc, c.end_utc, zone):
+            continue
+        match = structured_match(query, c, params.nearby_fit)
+        semantic = c.semantic or 0.0
+        vouched = c.semantic is not None and semantic >= params.min_semantic
+        if match is None:
+            # nothing structured asked: text or the model must find it, unless only filters were given
+            only_filters = not query.words
+            if not (only_filters or c.text > 0 or vouched):
+                continue
+        elif match < params.min_match and not (vouched and match > 0):
+            continue
+        score = understood * (
+            params.structure_weight * (match or 0.0)
+            + params.text_weight * c.text
+            + params.semantic_weight * semantic
+            + params.notability_weight * max(c.notability, 0.0) / top_notability
+        )
+        results.append(Ranked(c, round(score, 4), None if match is None else round(match, 4)))
+    results.sort(key=lambda r: (-r.score, -r.candidate.notability, r.candidate.start_utc, r.candidate.moment_id))
+    return results
+
+
+def _same_story(a: Candidate, b: Candidate, gap_s: float) -> bool:
+    """Two moments of one recording, at most ``gap_s`` apart, about some of the same objects
+    (the rules split one visit in two when a track broke off), show the same thing."""
+    if a.recording != b.recording or a.start_s > b.end_s + gap_s or b.start_s > a.end_s + gap_s:
+        return False
+    return bool(set(a.tracks) & set(b.tracks))
+
+
+def merge_duplicates(ranked: Sequence[Ranked], gap_s: float) -> list[Ranked]:
+    """Fold each result into a better-ranked one that shows the same story; the kept result
+    lists the ids folded into it."""
+    kept: list[Ranked] = []
+    for result in ranked:
+        for n, better in enumerate(kept):
+            if _same_story(better.candidate, result.candidate, gap_s):
+                kept[n] = replace(better, merged=(*better.merged, result.candidate.moment_id))
+                break
+        else:
+            kept.append(result)
+    return kept

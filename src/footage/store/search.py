@@ -1,0 +1,122 @@
+"""The SQL of search: candidate moments for a query, and full-text similarity of descriptions.
+
+The store filters (camera, time, minimum length) and gathers what ranking needs; it does not
+rank. Descriptions are indexed with SQLite FTS5 (Porter stemming, so "walks" finds "walked"),
+kept in step with ``moments`` by triggers (schema migration 3).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from footage.search.rank import Candidate
+from footage.store.records import VISIBLE, decode_spans
+from footage.time import utc_from_us
+
+__all__ = ["CandidateQuery", "camera_names", "find_candidates", "text_similarity"]
+
+
+@dataclass(frozen=True)
+class CandidateQuery:
+    """Which moments search should look at. The filters are hard (``since_us``/``until_us`` in
+    UTC microseconds, ``min_duration_s`` a lower bound on the whole moment). A moment is a
+    candidate when it has an event of one of ``kinds``, a track or a co-present track of one of
+    ``labels``, or is among ``extra_ids`` (full-text or embedding hits); with none of these
+    given, every moment that passes the filters is. At most ``limit``, most notable first."""
+
+    cameras: tuple[str, ...] = ()
+    since_us: int | None = None
+    until_us: int | None = None
+    min_duration_s: float | None = None
+    kinds: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    nearby_labels: tuple[str, ...] = ()
+    extra_ids: tuple[int, ...] = ()
+    limit: int = 2000
+
+
+def camera_names(conn: sqlite3.Connection) -> list[str]:
+    """Every camera in the index."""
+    return [row[0] for row in conn.execute("SELECT name FROM cameras ORDER BY name")]
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+def find_candidates(conn: sqlite3.Connection, query: CandidateQuery) -> list[Candidate]:
+    """The candidate moments, with their labels, co-present labels and event lengths."""
+    filters = [f"r.status IN {VISIBLE}"]
+    params: list[object] = []
+    if query.cameras:
+        filters.append(f"c.name IN ({_marks(query.cameras)})")
+        params += query.cameras
+    if query.since_us is not None:
+        filters.append("m.end_utc_us >= ?")
+        params.append(query.since_us)
+    if query.until_us is not None:
+        filters.append("m.start_utc_us < ?")
+        params.append(query.until_us)
+    if query.min_duration_s is not None:
+        filters.append("m.end_s - m.start_s >= ?")
+        params.append(query.min_duration_s)
+    nearby_sql = "NULL"
+    nearby_params: list[object] = []
+    if query.nearby_labels:
+        nearby_sql = f"""(SELECT group_concat(DISTINCT t.label) FROM tracks t WHERE t.recording_id = m.recording_id
+                            AND t.label IN ({_marks(query.nearby_labels)}) AND t.first_utc_us <= m.end_utc_us
+                            AND t.last_utc_us >= m.start_utc_us)"""
+        nearby_params = list(query.nearby_labels)
+    widen: list[str] = []
+    if query.kinds:
+        widen.append(f"EXISTS (SELECT 1 FROM events e WHERE e.moment_id = m.id AND e.kind IN ({_marks(query.kinds)}))")
+        params += query.kinds
+    for label in query.labels:
+        widen.append("(',' || m.labels || ',') LIKE ?")
+        params.append(f"%,{label},%")
+    if query.nearby_labels:
+        widen.append("nearby IS NOT NULL")
+    if query.extra_ids:
+        widen.append("m.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(query.extra_ids)))
+    if widen:
+        filters.append("(" + " OR ".join(widen) + ")")
+    rows = conn.execute(
+        f"""SELECT m.id, c.name AS camera, r.path, m.kind, m.start_utc_us, m.end_utc_us, m.start_s, m.end_s, m.people,
+                   m.labels, m.spans, m.tracks, m.description, m.keyframe, m.score, {nearby_sql} AS nearby
+            FROM moments m JOIN recordings r ON r.id = m.recording_id JOIN cameras c ON c.id = m.camera_id
+            WHERE {' AND '.join(filters)} ORDER BY m.score DESC, m.id LIMIT ?""",
+        [*nearby_params, *params, query.limit],
+    ).fetchall()
+    return [
+        Candidate(
+            moment_id=row["id"], camera=row["camera"], recording=row["path"], kind=row["kind"],
+            start_utc=utc_from_us(row["start_utc_us"]), end_utc=utc_from_us(row["end_utc_us"]),
+            start_s=row["start_s"], end_s=row["end_s"], people=row["people"],
+            labels=tuple(label for label in row["labels"].split(",") if label),
+            nearby=frozenset((row["nearby"] or "").split(",")) - {""},
+            spans=decode_spans(row["spans"]), tracks=tuple(json.loads(row["tracks"])),
+            description=row["description"], keyframe=row["keyframe"], notability=row["score"],
+        )
+        for row in rows
+    ]
+
+
+def text_similarity(conn: sqlite3.Connection, words: Sequence[str], limit: int) -> dict[int, float]:
+    """Moment id -> how well its description matches any of ``words`` (BM25 from FTS5, scaled so
+    the best match is 1.0), for the ``limit`` best matches."""
+    terms = [word.replace('"', "") for word in words if word.replace('"', "").strip()]
+    if not terms:
+        return {}
+    match = " OR ".join(f'"{term}"' for term in terms)
+    rows = conn.execute(
+        "SELECT rowid, bm25(moments_text) AS rank FROM moments_text WHERE moments_text MATCH ? ORDER BY rank LIMIT ?",
+        (match, limit),
+    ).fetchall()
+    best = min((row[1] for row in rows), default=0.0)
+    if best >= 0:
+        return {row[0]: 1.0 for row in rows}
+    return {row[0]: row[1] / best for row in rows}
