@@ -2,7 +2,8 @@
 
 The pipeline, one stage per sub-package: ``ingest`` (files -> sampled frames) -> ``detect``
 (frames -> detections) -> ``track`` (detections -> tracks) -> ``events`` (tracks -> events ->
-moments) -> ``store`` (the SQLite index), wired by ``pipeline``. This module is the public
+moments) -> ``store`` (the SQLite index) -> ``search`` (plain words -> ranked moments), wired by
+``pipeline``. This module is the public
 surface for scripts::
 
     from footage import Settings, index_paths, load_detector, open_index, list_moments, MomentFilter
@@ -12,6 +13,8 @@ surface for scripts::
                          detector=load_detector(settings.detect), settings=settings)
     for moment in list_moments(open_index(Path("index.sqlite")), MomentFilter(kind="together")):
         print(moment.start_utc, moment.description, moment.keyframe)
+    for result in search_moments(Path("index.sqlite"), "two people together for minutes").results:
+        print(result.id, result.start_utc, result.description, result.thumbnail)
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from footage.errors import (
     MediaNotFoundError,
     MediaOpenError,
     ModelError,
+    QueryError,
     StoreError,
     TrackFileError,
     UnsupportedCodecError,
@@ -35,6 +39,8 @@ from footage.ingest.mot import read_mot
 from footage.ingest.pyav_source import PyAVSource, SourceParams
 from footage.pipeline.indexer import FileOutcome, IndexReport, index_paths
 from footage.pipeline.moments import RebuildReport, rebuild_moments
+from footage.pipeline.search import SearchReport, SearchResult, search_moments
+from footage.search.params import SearchParams
 from footage.store.database import connect as open_index
 from footage.store.database import default_db_path
 from footage.store.moments import MomentFilter, get_moment, list_moments
@@ -72,9 +78,13 @@ __all__ = [
     "MediaTime",
     "ModelError",
     "Moment",
+    "QueryError",
     "MomentFilter",
     "PyAVSource",
     "RebuildReport",
+    "SearchParams",
+    "SearchReport",
+    "SearchResult",
     "RecordingInfo",
     "Settings",
     "SourceParams",
@@ -99,5 +109,6 @@ __all__ = [
     "open_index",
     "read_mot",
     "rebuild_moments",
+    "search_moments",
     "status_summary",
 ]

@@ -11,6 +11,7 @@
     │   └── CorruptMediaError    decoding failed part-way; frames before the damage were used
     ├── ModelError               a model file is missing or onnxruntime rejects it
     ├── TrackFileError           a MOTChallenge track file is missing or malformed
+    ├── QueryError               a search is empty or names a camera the index does not have
     └── StoreError              the index database is unusable (locked, newer schema, corrupt)
 
 Third-party exceptions (PyAV's ``av.error.FFmpegError``, onnxruntime's, ``sqlite3.Error``) are
@@ -30,6 +31,7 @@ __all__ = [
     "MediaNotFoundError",
     "MediaOpenError",
     "ModelError",
+    "QueryError",
     "StoreError",
     "TrackFileError",
     "UnsupportedCodecError",
@@ -79,3 +81,8 @@ class TrackFileError(FootageError):
 
 class StoreError(FootageError):
     """The index database cannot be used (locked, written by a newer footage, damaged)."""
+
+
+class QueryError(FootageError):
+    """A search request that cannot be answered as asked: nothing to search for, or a camera
+    that is not in the index. The message says what would work."""

@@ -218,7 +218,7 @@ def search_json(report: SearchReport) -> str:
     results = [
         {"id": r.id, "kind": r.kind, "camera": r.camera, "recording": r.recording, "start_utc": iso(r.start_utc),
          "end_utc": iso(r.end_utc), "start_s": round(r.start_s, 3), "end_s": round(r.end_s, 3),
-         "description": r.description, "score": r.score, "match": r.match, "notability": r.notability,
+         "description": r.description, "score": r.score, "match": r.match, "semantic": r.semantic, "notability": r.notability,
          "thumbnail": r.thumbnail, "merged": list(r.merged)}
         for r in report.results
     ]

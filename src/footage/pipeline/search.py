@@ -9,6 +9,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from footage.config import Settings
+from footage.errors import QueryError
 from footage.pipeline.embeddings import embed_missing, load_embedder
 from footage.search.params import SearchParams
 from footage.search.query import ParsedQuery, parse_query
@@ -42,7 +43,8 @@ class SearchRequest:
 @dataclass(frozen=True)
 class SearchResult:
     """One answer: a moment (``id`` as in ``footage show``), how well it matches (``score``, and
-    ``match``, the structured part alone), its notability, and moments merged into it."""
+    ``match``, the structured part alone; ``semantic``, the embedding similarity when a model is
+    configured), its notability, and moments merged into it."""
 
     id: int
     kind: str
@@ -55,6 +57,7 @@ class SearchResult:
     description: str
     score: float
     match: float | None
+    semantic: float | None
     notability: float
     thumbnail: str | None
     merged: tuple[int, ...]
@@ -98,14 +101,17 @@ def search_index(
     now: datetime | None = None,
     embedder: Embedder | None = None,
 ) -> SearchReport:
-    """Answer ``request`` from the index behind ``conn`` (read-only unless ``embedder`` needs to
-    store vectors for new moments first: see :func:`footage.pipeline.embeddings.embed_missing`)."""
-    query = parse_query(request.text, now or datetime.now(UTC), zone, camera_names(conn))
-    notes = [] if embedder is not None else [SEMANTIC_OFF]
+    """Answer ``request`` from the index behind ``conn`` (read only). Raises :class:`QueryError`
+    for an empty search or an unknown camera; words that mean nothing give no results and a note."""
+    cameras = camera_names(conn)
+    if request.camera is not None and request.camera not in cameras:
+        raise QueryError(f"no camera named {request.camera!r} in the index; cameras: {', '.join(cameras) or 'none yet'}")
+    query = parse_query(request.text, now or datetime.now(UTC), zone, cameras)
     if query.is_empty:
-        hint = "empty query" if not request.text.strip() else f"nothing in {request.text.strip()!r} means something to search"
-        return SearchReport(query, (), (f"{hint}; describe the moment, e.g. {', '.join(EXAMPLES)}", *notes),
-                            embedder is not None)
+        said = request.text.strip()
+        hint = "empty search" if not said else f"nothing in {said!r} means something to search"
+        raise QueryError(f"{hint}; describe the moment, e.g. {', '.join(EXAMPLES)}")
+    notes = [] if embedder is not None else [SEMANTIC_OFF]
     texts = text_similarity(conn, [*query.words, *(t.sense.name for t in query.objects)], params.candidate_limit)
     semantic: dict[int, float] = {}
     if embedder is not None:
@@ -129,7 +135,7 @@ def _result(c: Candidate, score: float, match: float | None, merged: tuple[int, 
     return SearchResult(
         id=c.moment_id, kind=c.kind, camera=c.camera, recording=c.recording, start_utc=c.start_utc, end_utc=c.end_utc,
         start_s=c.start_s, end_s=c.end_s, description=c.description, score=score, match=match,
-        notability=c.notability, thumbnail=c.keyframe, merged=merged,
+        semantic=None if c.semantic is None else round(c.semantic, 4), notability=c.notability, thumbnail=c.keyframe, merged=merged,
     )
 
 
