@@ -144,6 +144,8 @@ def parse_query(text: str, now: datetime, zone: tzinfo, cameras: Sequence[str] =
             i += len(object_phrase)
             continue
         if kind_phrase:
+            if kind_phrase[0] in COUNT_WORDS:  # "a group" is also at least three people
+                pending_count = max(pending_count or 0, COUNT_WORDS[kind_phrase[0]])
             if KIND_PHRASES[kind_phrase] not in kinds:
                 kinds.append(KIND_PHRASES[kind_phrase])
             words += kind_phrase
@@ -162,8 +164,13 @@ def parse_query(text: str, now: datetime, zone: tzinfo, cameras: Sequence[str] =
             unknown.append(token)
             words.append(token)
         i += 1
-    if pending_count and not any(t.is_person for t in objects):  # "a group", "the two of them"
-        objects.append(ObjectTerm("people", OBJECT_PHRASES[("people",)], pending_count))
+    if pending_count:  # a count after the people it counts: "people ... in a group", "the two of them"
+        people = [n for n, t in enumerate(objects) if t.is_person]
+        if not people:
+            objects.append(ObjectTerm("people", OBJECT_PHRASES[("people",)], pending_count))
+        elif objects[people[-1]].count < pending_count:
+            last = objects[people[-1]]
+            objects[people[-1]] = ObjectTerm(last.word, last.sense, pending_count)
     return ParsedQuery(
         text=text, objects=tuple(_merge_people(objects)), kinds=tuple(_child_hint(objects, kinds)),
         duration=duration, when=when, cameras=tuple(camera_hits), words=tuple(dict.fromkeys(words)),
