@@ -212,6 +212,9 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+_DEMO_SEARCH = "someone who stood at the table for more than 15 seconds"
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     clip = Path(str(resources.files("footage.sample").joinpath("one-by-one-person-detection.mp4")))
     db = args.db or default_db_path().with_name("demo.sqlite")
@@ -233,6 +236,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(render.status_text(queries.status_summary(conn)))
     finally:
         conn.close()
+    print(f'\n$ footage search "{_DEMO_SEARCH}" --limit 3')
+    print(render.search_table(search_moments(db, _DEMO_SEARCH, limit=3)))
     return 1 if report.problems else 0
 
 
