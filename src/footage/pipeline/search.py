@@ -133,9 +133,11 @@ def search_index(
 
 def _result(c: Candidate, score: float, match: float | None, merged: tuple[int, ...]) -> SearchResult:
     return SearchResult(
-        id=c.moment_id, kind=c.kind, camera=c.camera, recording=c.recording, start_utc=c.start_utc, end_utc=c.end_utc,
+        id=c.moment_id, kind=c.kind, camera=c.camera, recording=c.recording,
+        start_utc=c.start_utc, end_utc=c.end_utc,
         start_s=c.start_s, end_s=c.end_s, description=c.description, score=score, match=match,
-        semantic=None if c.semantic is None else round(c.semantic, 4), notability=c.notability, thumbnail=c.keyframe, merged=merged,
+        semantic=None if c.semantic is None else round(c.semantic, 4), notability=c.notability,
+        thumbnail=c.keyframe, merged=merged,
     )
 
 

@@ -12,7 +12,8 @@ Rules:
   number applies to the first. Without a unit ("between 3 and 5 pm") it is a clock time, not a duration.
 * A plain "for 20 minutes" means about that long: at least 0.8 x the amount (">= 16 min").
 * Vague amounts: "for seconds" / "for a few seconds" >= 2 s; "for minutes", "for several minutes",
-  "for a few minutes" >= 2 min ("for a while" is no bound: search reads it as lingering); "for a long time", "a long while", "for long", "for ages" >= 5 min;
+  "for a few minutes" >= 2 min ("for a while" is no bound:
+  search reads it as lingering); "for a long time", "a long while", "for long", "for ages" >= 5 min;
   "for hours" >= 1 h.
 * A bare amount with no "for" or comparator ("loitering 10 minutes") reads like "for"; it must start with digits
   or a number word, must not use a one-letter unit ("5 m" may be metres), and is left alone after

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-__all__ = ["Expected", "LabelledQuery", "QueryOutcome", "QualityReport", "judge", "load_queries", "summarise"]
+__all__ = ["Expected", "LabelledQuery", "QualityReport", "QueryOutcome", "judge", "load_queries", "summarise"]
 
 _SLACK_S = 1.0
 

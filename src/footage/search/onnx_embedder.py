@@ -82,7 +82,8 @@ class OnnxEmbedder:
         height, width = (d if isinstance(d, int) else 224 for d in spec.shape[2:4])
         rows = []
         for rgb in images:
-            resized = np.asarray(Image.fromarray(rgb).convert("RGB").resize((width, height), Image.Resampling.BICUBIC), np.float32)
+            picture = Image.fromarray(rgb).convert("RGB").resize((width, height), Image.Resampling.BICUBIC)
+            resized = np.asarray(picture, np.float32)
             pixels = ((resized / 255.0 - _MEAN) / _STD).transpose(2, 0, 1)[None].astype(np.float32)
             rows.append(np.asarray(self._image.run(None, {spec.name: pixels})[0], dtype=np.float32).reshape(-1))
         return normalise(np.stack(rows)) if rows else np.zeros((0, 0), dtype=np.float32)
