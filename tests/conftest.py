@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,3 +67,14 @@ def sample_clip() -> Path:
     from importlib import resources
 
     return Path(str(resources.files("footage.sample").joinpath("one-by-one-person-detection.mp4")))
+
+
+@pytest.fixture(scope="session")
+def front_door_index(tmp_path_factory: pytest.TempPathFactory, sample_clip: Path) -> Path:
+    """The sample clip indexed as camera "front door" (six people stand at a table in turn).
+    Shared: tests that change an index work on a copy."""
+    db = tmp_path_factory.mktemp("front-door") / "index.sqlite"
+    out = subprocess.run([sys.executable, "-m", "footage.cli", "index", str(sample_clip), "--db", str(db),
+                          "--camera", "front door", "--no-progress"], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    return db

@@ -19,13 +19,9 @@ from test_bad_input import footage
 RESULT_KEYS = {"id", "kind", "camera", "start_utc", "end_utc", "start_s", "end_s", "description", "score", "thumbnail"}
 
 
-@pytest.fixture(scope="module")
-def front_door(tmp_path_factory: pytest.TempPathFactory, sample_clip: Path) -> Path:
-    """The sample clip indexed as camera "front door" (six people stand at a table in turn)."""
-    db = tmp_path_factory.mktemp("search") / "index.sqlite"
-    out = footage("index", str(sample_clip), "--db", str(db), "--camera", "front door", "--no-progress")
-    assert out.returncode == 0, out.stderr
-    return db
+@pytest.fixture
+def front_door(front_door_index: Path) -> Path:
+    return front_door_index
 
 
 def _search(db: Path, *args: str) -> dict:  # type: ignore[type-arg]

@@ -82,12 +82,9 @@ def test_settings_reject_an_image_model_without_a_text_model() -> None:
         SearchParams(text_model="minilm.onnx")
 
 
-@pytest.fixture(scope="module")
-def sample_index(tmp_path_factory: pytest.TempPathFactory, sample_clip: Path) -> Path:
-    db = tmp_path_factory.mktemp("semantic") / "index.sqlite"
-    out = footage("index", str(sample_clip), "--db", str(db), "--camera", "hall", "--no-progress")
-    assert out.returncode == 0, out.stderr
-    return db
+@pytest.fixture
+def sample_index(front_door_index: Path) -> Path:
+    return front_door_index
 
 
 def _copy(db: Path, to: Path) -> Path:
