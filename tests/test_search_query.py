@@ -78,13 +78,13 @@ def test_unknown_words_are_kept_and_lower_the_ratio_but_empty_queries_are_empty(
 
 def _candidate(moment_id: int, kind: str, labels: tuple[str, ...], people: int, spans: dict[str, float], *,
                start_s: float = 0.0, end_s: float = 60.0, notability: float = 1.0, tracks: tuple[int, ...] = (),
-               nearby: frozenset[str] = frozenset(), recording: str = "a.mp4", text: float = 0.0) -> Candidate:
+               nearby: frozenset[str] = frozenset(), recording: str = "a.mp4") -> Candidate:
     start = NOW - timedelta(hours=1) + timedelta(seconds=start_s)
     return Candidate(
         moment_id=moment_id, camera="cam", recording=recording, kind=kind, start_utc=start,
         end_utc=start + timedelta(seconds=end_s - start_s), start_s=start_s, end_s=end_s, people=people, labels=labels,
         nearby=nearby, spans=tuple(spans.items()), tracks=tracks or (moment_id * 10,), description=kind,
-        keyframe=None, notability=notability, text=text,
+        keyframe=None, notability=notability,
     )
 
 
@@ -95,8 +95,8 @@ BUS = _candidate(4, "appeared", ("bus",), 0, {"appeared": 0.0, "left": 0.0})
 WALKERS_BY_A_CAR = _candidate(5, "appeared", ("person",), 1, {"appeared": 0.0}, nearby=frozenset({"car"}))
 
 
-def ranked_ids(text: str, candidates: list[Candidate], params: SearchParams | None = None) -> list[int]:
-    return [r.candidate.moment_id for r in rank(parse(text), candidates, params or SearchParams(), UTC)]
+def ranked_ids(text: str, candidates: list[Candidate], similar: dict[int, float] | None = None) -> list[int]:
+    return [r.candidate.moment_id for r in rank(parse(text), candidates, SearchParams(), UTC, similar)]
 
 
 def test_the_moment_that_has_everything_ranks_first_and_near_misses_follow() -> None:
@@ -125,9 +125,9 @@ def test_unknown_words_lower_the_score_without_changing_the_answer() -> None:
 def test_text_similarity_and_notability_break_ties() -> None:
     quiet = _candidate(6, "lingered", ("person",), 1, {"lingered": 40.0}, notability=1.0)
     loud = _candidate(7, "lingered", ("person",), 1, {"lingered": 40.0}, notability=4.0)
-    worded = _candidate(8, "lingered", ("person",), 1, {"lingered": 40.0}, notability=1.0, text=1.0)
+    worded = _candidate(8, "lingered", ("person",), 1, {"lingered": 40.0}, notability=1.0)
     assert ranked_ids("someone lingering", [quiet, loud]) == [7, 6]
-    assert ranked_ids("someone lingering", [quiet, loud, worded])[0] == 8
+    assert ranked_ids("someone lingering", [quiet, loud, worded], {8: 1.0})[0] == 8
 
 
 def test_near_duplicates_of_one_visit_are_merged_into_the_better_one() -> None:

@@ -4,7 +4,7 @@ add embedding similarity when a model is configured, rank, merge near-duplicates
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from footage.errors import QueryError
 from footage.pipeline.embeddings import embed_missing, load_embedder
 from footage.search.params import SearchParams
 from footage.search.query import ParsedQuery, parse_query
-from footage.search.rank import Candidate, merge_duplicates, rank
+from footage.search.rank import Ranked, merge_duplicates, rank
 from footage.search.semantic import Embedder, similarity
 from footage.store import embeddings as stored_vectors
 from footage.store.database import connect
@@ -88,6 +88,8 @@ def _candidate_query(query: ParsedQuery, request: SearchRequest, params: SearchP
         labels=tuple(label for label in labels if label != "person" or not query.kinds),
         nearby_labels=tuple(label for label in labels if label != "person"),
         extra_ids=extra,
+        exact_kinds=tuple(tuple(sorted(k for k, fit in sense.kinds.items() if fit == 1.0)) for sense in query.kinds),
+        exact_labels=tuple(tuple(sorted(k for k, fit in t.sense.labels.items() if fit == 1.0)) for t in query.objects),
         limit=params.candidate_limit,
     )
 
@@ -112,32 +114,29 @@ def search_index(
         hint = "empty search" if not said else f"nothing in {said!r} means something to search"
         raise QueryError(f"{hint}; describe the moment, e.g. {', '.join(EXAMPLES)}")
     notes = [] if embedder is not None else [SEMANTIC_OFF]
-    texts = text_similarity(conn, [*query.words, *(t.sense.name for t in query.objects)], params.candidate_limit)
+    texts = text_similarity(conn, query.words, params.candidate_limit)
     semantic: dict[int, float] = {}
     if embedder is not None:
         ids, vectors = stored_vectors.load(conn, embedder.model_id)
         semantic = similarity(embedder.embed_texts([request.text])[0], ids, vectors)
     best_semantic = sorted(semantic, key=lambda i: -semantic[i])[: params.semantic_candidates]
     extra = tuple(sorted({*texts, *best_semantic})) if not query.objects and not query.kinds else tuple(best_semantic)
-    candidates = [
-        replace(c, text=texts.get(c.moment_id, 0.0), semantic=semantic.get(c.moment_id) if embedder else None)
-        for c in find_candidates(conn, _candidate_query(query, request, params, extra))
-    ]
-    ranked = merge_duplicates(rank(query, candidates, params, zone), params.duplicate_gap_s)[: request.limit]
+    candidates = find_candidates(conn, _candidate_query(query, request, params, extra))
+    ranked = rank(query, candidates, params, zone, texts, semantic if embedder is not None else None)
+    ranked = merge_duplicates(ranked, params.duplicate_gap_s)[: request.limit]
     if not ranked and query.unknown and not (query.objects or query.kinds):
         notes.insert(0, f"no moment matches; footage did not understand {', '.join(query.unknown)}; "
                         f"try words like {', '.join(EXAMPLES)}")
-    return SearchReport(query, tuple(_result(r.candidate, r.score, r.match, r.merged) for r in ranked), tuple(notes),
-                        embedder is not None)
+    return SearchReport(query, tuple(_result(r) for r in ranked), tuple(notes), embedder is not None)
 
 
-def _result(c: Candidate, score: float, match: float | None, merged: tuple[int, ...]) -> SearchResult:
+def _result(ranked: Ranked) -> SearchResult:
+    c = ranked.candidate
     return SearchResult(
         id=c.moment_id, kind=c.kind, camera=c.camera, recording=c.recording,
         start_utc=c.start_utc, end_utc=c.end_utc,
-        start_s=c.start_s, end_s=c.end_s, description=c.description, score=score, match=match,
-        semantic=None if c.semantic is None else round(c.semantic, 4), notability=c.notability,
-        thumbnail=c.keyframe, merged=merged,
+        start_s=c.start_s, end_s=c.end_s, description=c.description, score=ranked.score, match=ranked.match,
+        semantic=ranked.semantic, notability=c.notability, thumbnail=c.keyframe, merged=ranked.merged,
     )
 
 

@@ -22,7 +22,7 @@ class SearchParams:
     min_match: float = 0.5
     nearby_fit: float = 0.4
     duplicate_gap_s: float = 5.0
-    candidate_limit: int = 2000
+    candidate_limit: int = 500
     semantic_candidates: int = 50
     min_semantic: float = 0.5
     text_model: str = ""

@@ -56,8 +56,9 @@ class ObjectTerm:
 @dataclass(frozen=True)
 class ParsedQuery:
     """What a query asks for. ``objects`` must all be seen; ``kinds`` say what should have
-    happened (alternatives with how well they fit); ``words`` are the content words left for text
-    similarity; ``unknown`` those footage did not understand at all."""
+    happened (alternatives with how well they fit); ``words`` are the words for text similarity
+    (those of actions and the ones not understood: objects are matched by label, and every
+    description names them); ``unknown`` those footage did not understand at all."""
 
     text: str
     objects: tuple[ObjectTerm, ...]
@@ -138,7 +139,6 @@ def parse_query(text: str, now: datetime, zone: tzinfo, cameras: Sequence[str] =
             if with_at is not None and any(t.is_person for t in objects) and "person" in sense.labels:
                 kinds.append(_WITH_CHILD if sense.child or any(t.sense.child for t in objects) else _WITH)
             objects.append(ObjectTerm(" ".join(object_phrase), sense, count))
-            words += object_phrase
             pending_count, with_at = None, None
             understood += len(object_phrase)
             i += len(object_phrase)

@@ -1,8 +1,8 @@
 """Rank candidate moments against a parsed query, and merge near-duplicates.
 
 Pure: the store hands over candidates (moments that pass the query's camera, date and hard
-filters, with their labels, the labels of other objects seen meanwhile, their events' lengths,
-and a text similarity computed by the full-text index); this module decides.
+filters, with their labels, the labels of other objects seen meanwhile and their events'
+lengths) and the text similarity its full-text index computed; this module decides.
 
 A moment's rank is a weighted sum, each part in 0..1 (weights in :class:`SearchParams`):
 
@@ -19,7 +19,7 @@ whose structured match is below ``min_match`` unless the embedding model vouches
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
@@ -38,8 +38,7 @@ _KIND_WEIGHT = 1.5
 class Candidate:
     """A stored moment as search sees it. ``labels`` are its own tracks' labels (repeated per
     track), ``nearby`` the labels of other tracks of the recording seen during it, ``spans`` the
-    longest event of each kind it contains (seconds), ``text`` the full-text similarity (0..1)
-    and ``semantic`` the embedding similarity (0..1, None without a model)."""
+    longest event of each kind it contains (seconds)."""
 
     moment_id: int
     camera: str
@@ -57,8 +56,6 @@ class Candidate:
     description: str
     keyframe: str | None
     notability: float
-    text: float = 0.0
-    semantic: float | None = None
 
     @property
     def duration_s(self) -> float:
@@ -68,11 +65,13 @@ class Candidate:
 @dataclass(frozen=True)
 class Ranked:
     """A result: the candidate, its rank score, the structured match alone (None when the query
-    named nothing structured), and the ids of near-duplicates merged into it."""
+    named nothing structured), the embedding similarity (None without a model), and the ids of
+    near-duplicates merged into it."""
 
     candidate: Candidate
     score: float
     match: float | None
+    semantic: float | None = None
     merged: tuple[int, ...] = ()
 
 
@@ -118,8 +117,17 @@ def structured_match(query: ParsedQuery, c: Candidate, nearby_fit: float) -> flo
     return (_OBJECT_WEIGHT * sum(object_fits) + _KIND_WEIGHT * sum(kind_fits)) / total
 
 
-def rank(query: ParsedQuery, candidates: Sequence[Candidate], params: SearchParams, zone: tzinfo) -> list[Ranked]:
-    """The candidates that answer the query, best first (not yet merged or cut)."""
+def rank(
+    query: ParsedQuery,
+    candidates: Sequence[Candidate],
+    params: SearchParams,
+    zone: tzinfo,
+    text: Mapping[int, float] | None = None,
+    semantic: Mapping[int, float] | None = None,
+) -> list[Ranked]:
+    """The candidates that answer the query, best first (not yet merged or cut). ``text`` and
+    ``semantic`` map moment ids to similarities (0..1); ``semantic`` is None without a model."""
+    text = text or {}
     top_notability = max((c.notability for c in candidates), default=0.0) or 1.0
     understood = 0.5 + 0.5 * query.understood_ratio  # words not understood lower every score
     results: list[Ranked] = []
@@ -127,22 +135,23 @@ def rank(query: ParsedQuery, candidates: Sequence[Candidate], params: SearchPara
         if query.when is not None and not query.when.overlaps(c.start_utc, c.end_utc, zone):
             continue
         match = structured_match(query, c, params.nearby_fit)
-        semantic = c.semantic or 0.0
-        vouched = c.semantic is not None and semantic >= params.min_semantic
+        similar = None if semantic is None else semantic.get(c.moment_id, 0.0)
+        worded = text.get(c.moment_id, 0.0)
+        vouched = similar is not None and similar >= params.min_semantic
         if match is None:
             # nothing structured asked: text or the model must find it, unless only filters were given
-            only_filters = not query.words
-            if not (only_filters or c.text > 0 or vouched):
+            if not (not query.words or worded > 0 or vouched):
                 continue
         elif match < params.min_match and not (vouched and match > 0):
             continue
         score = understood * (
             params.structure_weight * (match or 0.0)
-            + params.text_weight * c.text
-            + params.semantic_weight * semantic
+            + params.text_weight * worded
+            + params.semantic_weight * (similar or 0.0)
             + params.notability_weight * max(c.notability, 0.0) / top_notability
         )
-        results.append(Ranked(c, round(score, 4), None if match is None else round(match, 4)))
+        results.append(Ranked(c, round(score, 4), None if match is None else round(match, 4),
+                              None if similar is None else round(similar, 4)))
     results.sort(key=lambda r: (-r.score, -r.candidate.notability, r.candidate.start_utc, r.candidate.moment_id))
     return results
 
@@ -159,11 +168,14 @@ def merge_duplicates(ranked: Sequence[Ranked], gap_s: float) -> list[Ranked]:
     """Fold each result into a better-ranked one that shows the same story; the kept result
     lists the ids folded into it."""
     kept: list[Ranked] = []
+    by_recording: dict[str, list[int]] = {}
     for result in ranked:
-        for n, better in enumerate(kept):
-            if _same_story(better.candidate, result.candidate, gap_s):
-                kept[n] = replace(better, merged=(*better.merged, result.candidate.moment_id))
+        same = by_recording.setdefault(result.candidate.recording, [])
+        for n in same:
+            if _same_story(kept[n].candidate, result.candidate, gap_s):
+                kept[n] = replace(kept[n], merged=(*kept[n].merged, result.candidate.moment_id))
                 break
         else:
+            same.append(len(kept))
             kept.append(result)
     return kept

@@ -44,15 +44,19 @@ def insert_moments(conn: sqlite3.Connection, recording_id: int, camera_id: int, 
     """Replace the moments of a recording; call inside a transaction, after its tracks are
     stored (local track ids are translated to index ids here)."""
     conn.execute("DELETE FROM moments WHERE recording_id = ?", (recording_id,))
-    local = dict(conn.execute("SELECT local_id, id FROM tracks WHERE recording_id = ?", (recording_id,)).fetchall())
+    tracks = conn.execute("SELECT local_id, id, label, first_utc_us, last_utc_us FROM tracks WHERE recording_id = ?",
+                          (recording_id,)).fetchall()
+    local = {row[0]: row[1] for row in tracks}
     for stored in moments:
         m = stored.moment
+        seen = sorted({row[2] for row in tracks if row[3] <= stored.end_utc_us and row[4] >= stored.start_utc_us})
         cursor = conn.execute(
             """INSERT INTO moments (recording_id, camera_id, kind, start_s, end_s, start_utc_us, end_utc_us, people,
-                   tracks, description, keyframe, score, labels, spans) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   tracks, description, keyframe, score, labels, spans, seen)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (recording_id, camera_id, m.kind, m.start_s, m.end_s, stored.start_utc_us, stored.end_utc_us, m.people,
              json.dumps([local[t] for t in m.tracks if t in local]), m.description, stored.keyframe, m.score,
-             ",".join(m.labels), encode_spans((e.kind, e.duration_s) for e in m.events)),
+             ",".join(m.labels), encode_spans((e.kind, e.duration_s) for e in m.events), ",".join(seen)),
         )
         conn.executemany(
             "INSERT INTO events (moment_id, kind, start_s, end_s, subjects, facts) VALUES (?, ?, ?, ?, ?, ?)",

@@ -95,12 +95,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX events_by_kind ON events(kind, moment_id);
     CREATE INDEX events_by_moment ON events(moment_id);
     """,
-    # 3: what search reads: labels and event lengths of each moment, a full-text index of the
-    # descriptions, and embeddings from an optional model
+    # 3: what search reads: each moment's labels, event lengths and the labels of everything in
+    # view meanwhile, a full-text index of the descriptions, and embeddings from an optional model
     """
     ALTER TABLE moments ADD COLUMN labels TEXT NOT NULL DEFAULT '';
     ALTER TABLE moments ADD COLUMN spans TEXT NOT NULL DEFAULT '';
+    ALTER TABLE moments ADD COLUMN seen TEXT NOT NULL DEFAULT '';
     UPDATE moments SET
+        seen = COALESCE((SELECT group_concat(DISTINCT t.label) FROM tracks t WHERE t.recording_id = moments.recording_id
+                         AND t.first_utc_us <= moments.end_utc_us AND t.last_utc_us >= moments.start_utc_us), ''),
         labels = COALESCE((SELECT group_concat(t.label, ',') FROM json_each(moments.tracks) j
                            JOIN tracks t ON t.id = j.value), ''),
         spans = COALESCE((SELECT group_concat(kind || ':' || longest, ',') FROM

@@ -23,9 +23,13 @@ __all__ = ["CandidateQuery", "camera_names", "find_candidates", "text_similarity
 class CandidateQuery:
     """Which moments search should look at. The filters are hard (``since_us``/``until_us`` in
     UTC microseconds, ``min_duration_s`` a lower bound on the whole moment). A moment is a
-    candidate when it has an event of one of ``kinds``, a track or a co-present track of one of
-    ``labels``, or is among ``extra_ids`` (full-text or embedding hits); with none of these
-    given, every moment that passes the filters is. At most ``limit``, most notable first."""
+    candidate when it has an event of one of ``kinds``, a track of one of ``labels``, a track of
+    one of ``nearby_labels`` in view while it lasted, or is among ``extra_ids`` (full-text or
+    embedding hits); with none of these given, every moment that passes the filters is.
+
+    At most ``limit`` are returned: first those that have the most of ``exact`` (groups of kinds
+    or labels, one group per thing the query names, a group counting when any of it is present),
+    then the most notable."""
 
     cameras: tuple[str, ...] = ()
     since_us: int | None = None
@@ -35,7 +39,9 @@ class CandidateQuery:
     labels: tuple[str, ...] = ()
     nearby_labels: tuple[str, ...] = ()
     extra_ids: tuple[int, ...] = ()
-    limit: int = 2000
+    exact_kinds: tuple[tuple[str, ...], ...] = ()
+    exact_labels: tuple[tuple[str, ...], ...] = ()
+    limit: int = 500
 
 
 def camera_names(conn: sqlite3.Connection) -> list[str]:
@@ -45,6 +51,15 @@ def camera_names(conn: sqlite3.Connection) -> list[str]:
 
 def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
+
+
+def _has(column: str, values: Sequence[str], params: list[object], *, kind: bool = False) -> str:
+    """SQL true when the comma-separated ``column`` holds one of ``values`` (a span is
+    ``kind:seconds``)."""
+    if not values:
+        return "0"
+    params += [f"%,{value}{':' if kind else ','}%" for value in values]
+    return "(" + " OR ".join(f"(',' || m.{column} || ',') LIKE ?" for _ in values) + ")"
 
 
 def find_candidates(conn: sqlite3.Connection, query: CandidateQuery) -> list[Candidate]:
@@ -63,33 +78,29 @@ def find_candidates(conn: sqlite3.Connection, query: CandidateQuery) -> list[Can
     if query.min_duration_s is not None:
         filters.append("m.end_s - m.start_s >= ?")
         params.append(query.min_duration_s)
-    nearby_sql = "NULL"
-    nearby_params: list[object] = []
-    if query.nearby_labels:
-        nearby_sql = f"""(SELECT group_concat(DISTINCT t.label) FROM tracks t WHERE t.recording_id = m.recording_id
-                            AND t.label IN ({_marks(query.nearby_labels)}) AND t.first_utc_us <= m.end_utc_us
-                            AND t.last_utc_us >= m.start_utc_us)"""
-        nearby_params = list(query.nearby_labels)
     widen: list[str] = []
     if query.kinds:
-        widen.append(f"EXISTS (SELECT 1 FROM events e WHERE e.moment_id = m.id AND e.kind IN ({_marks(query.kinds)}))")
-        params += query.kinds
-    for label in query.labels:
-        widen.append("(',' || m.labels || ',') LIKE ?")
-        params.append(f"%,{label},%")
+        widen.append(_has("spans", query.kinds, params, kind=True))
+    if query.labels:
+        widen.append(_has("labels", query.labels, params))
     if query.nearby_labels:
-        widen.append("nearby IS NOT NULL")
+        widen.append(_has("seen", query.nearby_labels, params))
     if query.extra_ids:
         widen.append("m.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(list(query.extra_ids)))
     if widen:
         filters.append("(" + " OR ".join(widen) + ")")
+    priority_params: list[object] = []
+    priority = [f"CASE WHEN {_has('spans', group, priority_params, kind=True)} THEN 1 ELSE 0 END"
+                for group in query.exact_kinds]
+    priority += [f"CASE WHEN {_has('labels', group, priority_params)} THEN 1 ELSE 0 END" for group in query.exact_labels]
+    order = f"{' + '.join(priority)} DESC, " if priority else ""
     rows = conn.execute(
         f"""SELECT m.id, c.name AS camera, r.path, m.kind, m.start_utc_us, m.end_utc_us, m.start_s, m.end_s, m.people,
-                   m.labels, m.spans, m.tracks, m.description, m.keyframe, m.score, {nearby_sql} AS nearby
+                   m.labels, m.spans, m.seen, m.tracks, m.description, m.keyframe, m.score
             FROM moments m JOIN recordings r ON r.id = m.recording_id JOIN cameras c ON c.id = m.camera_id
-            WHERE {' AND '.join(filters)} ORDER BY m.score DESC, m.id LIMIT ?""",
-        [*nearby_params, *params, query.limit],
+            WHERE {' AND '.join(filters)} ORDER BY {order}m.score DESC, m.id LIMIT ?""",
+        [*params, *priority_params, query.limit],
     ).fetchall()
     return [
         Candidate(
@@ -97,7 +108,7 @@ def find_candidates(conn: sqlite3.Connection, query: CandidateQuery) -> list[Can
             start_utc=utc_from_us(row["start_utc_us"]), end_utc=utc_from_us(row["end_utc_us"]),
             start_s=row["start_s"], end_s=row["end_s"], people=row["people"],
             labels=tuple(label for label in row["labels"].split(",") if label),
-            nearby=frozenset((row["nearby"] or "").split(",")) - {""},
+            nearby=frozenset(label for label in row["seen"].split(",") if label),
             spans=decode_spans(row["spans"]), tracks=tuple(json.loads(row["tracks"])),
             description=row["description"], keyframe=row["keyframe"], notability=row["score"],
         )
