@@ -36,11 +36,16 @@ Assumptions behind the generated index (per camera-hour in daytime; x0.2 from 23
   story are passers-by with no moment of their own.
 - A fixed seed (``--seed``) makes the index the same on every run.
 
-    python benchmarks/search_latency.py                              # 1,000 camera-hours (about 5 minutes on 2 cores)
+A query whose first run takes more than ``--slow-ms`` (default 5 s) is not run again; that run
+is its timing, and counts ``--repeats`` times in the overall percentiles so every query weighs
+the same. ``--profile`` adds the time of each step of ``search_index`` per query (store vs
+ranking) and a cProfile of the slowest query.
+
+    python benchmarks/search_latency.py                              # 1,000 camera-hours (about 1.5 min on 2 cores)
     python benchmarks/search_latency.py --hours 20 --cameras 2       # smoke test (seconds)
     python benchmarks/search_latency.py --db /tmp/idx.sqlite         # keep the generated index there
     python benchmarks/search_latency.py --reuse /tmp/idx.sqlite      # time the queries on an existing index
-    python benchmarks/search_latency.py --profile                    # and cProfile the slowest query
+    python benchmarks/search_latency.py --profile                    # and time search step by step
 """
 
 from __future__ import annotations

@@ -120,14 +120,21 @@ def search_index(
         ids, vectors = stored_vectors.load(conn, embedder.model_id)
         semantic = similarity(embedder.embed_texts([request.text])[0], ids, vectors)
     best_semantic = sorted(semantic, key=lambda i: -semantic[i])[: params.semantic_candidates]
-    extra = tuple(sorted({*texts, *best_semantic})) if not query.objects and not query.kinds else tuple(best_semantic)
+    structured = bool(query.objects or query.kinds)
+    if not (structured or query.when or query.duration or query.cameras or texts or best_semantic):
+        return SearchReport(query, (), (_not_understood(query), *notes), embedder is not None)  # nothing to look for
+    extra = tuple(best_semantic) if structured else tuple(sorted({*texts, *best_semantic}))
     candidates = find_candidates(conn, _candidate_query(query, request, params, extra))
     ranked = rank(query, candidates, params, zone, texts, semantic if embedder is not None else None)
     ranked = merge_duplicates(ranked, params.duplicate_gap_s)[: request.limit]
-    if not ranked and query.unknown and not (query.objects or query.kinds):
-        notes.insert(0, f"no moment matches; footage did not understand {', '.join(query.unknown)}; "
-                        f"try words like {', '.join(EXAMPLES)}")
+    if not ranked and query.unknown and not structured:
+        notes.insert(0, _not_understood(query))
     return SearchReport(query, tuple(_result(r) for r in ranked), tuple(notes), embedder is not None)
+
+
+def _not_understood(query: ParsedQuery) -> str:
+    return (f"no moment matches; footage did not understand {', '.join(query.unknown)}; "
+            f"try words like {', '.join(EXAMPLES)}")
 
 
 def _result(ranked: Ranked) -> SearchResult:
