@@ -118,7 +118,7 @@ def parse_query(text: str, now: datetime, zone: tzinfo, cameras: Sequence[str] =
     words: list[str] = []
     unknown: list[str] = []
     pending_count: int | None = None
-    with_at: int | None = None
+    after_with = False  # "with" seen since the last object
     i = 0
     while i < len(tokens):
         if i in used:
@@ -136,10 +136,10 @@ def parse_query(text: str, now: datetime, zone: tzinfo, cameras: Sequence[str] =
         if object_phrase and (not kind_phrase or len(object_phrase) >= len(kind_phrase)):
             sense = OBJECT_PHRASES[object_phrase]
             count = pending_count or (2 if sense.plural else 1)
-            if with_at is not None and any(t.is_person for t in objects) and "person" in sense.labels:
+            if after_with and any(t.is_person for t in objects) and "person" in sense.labels:
                 kinds.append(_WITH_CHILD if sense.child or any(t.sense.child for t in objects) else _WITH)
             objects.append(ObjectTerm(" ".join(object_phrase), sense, count))
-            pending_count, with_at = None, None
+            pending_count, after_with = None, False
             understood += len(object_phrase)
             i += len(object_phrase)
             continue
@@ -159,7 +159,7 @@ def parse_query(text: str, now: datetime, zone: tzinfo, cameras: Sequence[str] =
             pending_count = max(pending_count or 0, COUNT_WORDS[token])
             understood += 1
         elif token == "with":
-            with_at = i
+            after_with = True
         elif token not in STOP_WORDS:
             unknown.append(token)
             words.append(token)
