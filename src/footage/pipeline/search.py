@@ -75,12 +75,11 @@ class SearchReport:
 
 def _candidate_query(query: ParsedQuery, request: SearchRequest, params: SearchParams, extra: tuple[int, ...]) -> CandidateQuery:
     labels = sorted({label for term in query.objects for label in term.sense.labels})
-    cameras = tuple(query.cameras) + ((request.camera,) if request.camera else ())
     starts = (request.since, query.when.start_utc if query.when is not None else None)
     since = [utc_to_us(t) for t in starts if t is not None]
     until = query.when.end_utc if query.when is not None else None
     return CandidateQuery(
-        cameras=(request.camera,) if request.camera else cameras,
+        cameras=(request.camera,) if request.camera else query.cameras,  # --camera wins over names in the words
         since_us=max(since) if since else None,
         until_us=utc_to_us(until) if until is not None else None,
         min_duration_s=query.duration.min_s if query.duration is not None else None,

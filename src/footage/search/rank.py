@@ -37,8 +37,8 @@ _KIND_WEIGHT = 1.5
 @dataclass(frozen=True)
 class Candidate:
     """A stored moment as search sees it. ``labels`` are its own tracks' labels (repeated per
-    track), ``nearby`` the labels of other tracks of the recording seen during it, ``spans`` the
-    longest event of each kind it contains (seconds)."""
+    track), ``nearby`` the labels of every track of the recording in view during it (its own
+    included), ``spans`` the longest event of each kind it contains (seconds)."""
 
     moment_id: int
     camera: str
@@ -140,7 +140,7 @@ def rank(
         vouched = similar is not None and similar >= params.min_semantic
         if match is None:
             # nothing structured asked: text or the model must find it, unless only filters were given
-            if not (not query.words or worded > 0 or vouched):
+            if query.words and worded == 0 and not vouched:
                 continue
         elif match < params.min_match and not (vouched and match > 0):
             continue
