@@ -97,6 +97,15 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--config", type=Path, help="settings file (TOML) with a [search] table (docs/search.md)")
     search.add_argument("--no-progress", action="store_true")
 
+    serve = command("serve", "the review web page: cameras, day timelines, moments, search, indexing jobs")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only; "
+                       "any other address needs --token)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--token", help="secret that browsers and scripts must present (default: $FOOTAGE_TOKEN)")
+    serve.add_argument("--index-root", type=Path, action="append", default=[], metavar="DIR",
+                       help="allow indexing files in DIR from the web page (repeatable)")
+    serve.add_argument("--config", type=Path, help="settings file (TOML, see docs/config.md)")
+
     demo = command("demo", "index the bundled sample clip into a fresh index and show what was found")
     demo.add_argument("--no-progress", action="store_true")
     return parser
@@ -326,9 +335,29 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from footage.web.app import ServeOptions, create_app
+
+    if not 0 < args.port < 65536:
+        raise FootageError(f"--port must be between 1 and 65535, got {args.port}")
+    token = args.token or os.environ.get("FOOTAGE_TOKEN") or None
+    options = ServeOptions(db_path=_db(args), settings=load_settings(args.config), host=args.host, token=token,
+                           index_roots=tuple(args.index_root))
+    app = create_app(options)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"footage: serving {options.db_path} at http://{shown}:{args.port}/ (Ctrl+C stops)", file=sys.stderr)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    except OSError as exc:  # the port is taken, or the address is not this computer's
+        raise FootageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from exc
+    return 0
+
+
 _COMMANDS = {
     "index": _cmd_index, "tracks": _cmd_tracks, "events": _cmd_events, "show": _cmd_show, "search": _cmd_search,
-    "status": _cmd_status,
+    "status": _cmd_status, "serve": _cmd_serve,
     "demo": _cmd_demo,
 }
 

@@ -1,6 +1,6 @@
 """Settings: one typed, frozen schema, and the only place a settings file is parsed.
 
-A settings file is TOML with up to six tables, each optional::
+A settings file is TOML with up to seven tables, each optional::
 
     timezone = "Europe/Berlin"      # how to read times without a zone (file names, --start)
 
@@ -15,6 +15,8 @@ A settings file is TOML with up to six tables, each optional::
     linger_s = 30.0
     [search]                        # footage.search.params.SearchParams (docs/search.md)
     text_model = "/models/minilm.onnx"
+    [web]                           # footage.web.params.WebParams
+    index_roots = ["/srv/cameras"]
 
 Unknown tables or keys, and values of the wrong type, raise :class:`ConfigError`. Every setting
 is documented in ``docs/config.md`` (a test checks that none is missing).
@@ -36,6 +38,7 @@ from footage.events.params import EventParams
 from footage.ingest.pyav_source import SourceParams
 from footage.search.params import SearchParams
 from footage.track.bytetrack import ByteTrackParams
+from footage.web.params import WebParams
 
 __all__ = ["DetectParams", "Settings", "TrackFilterParams", "load_settings"]
 
@@ -69,6 +72,7 @@ class Settings:
     keep: TrackFilterParams = field(default_factory=TrackFilterParams)
     events: EventParams = field(default_factory=EventParams)
     search: SearchParams = field(default_factory=SearchParams)
+    web: WebParams = field(default_factory=WebParams)
     timezone: str | None = None
 
     def zone(self) -> tzinfo:
@@ -95,7 +99,7 @@ T = TypeVar("T")
 
 _TABLES: dict[str, type] = {
     "ingest": SourceParams, "detect": DetectParams, "track": ByteTrackParams, "keep": TrackFilterParams,
-    "events": EventParams, "search": SearchParams,
+    "events": EventParams, "search": SearchParams, "web": WebParams,
 }
 
 

@@ -12,6 +12,7 @@
     ├── ModelError               a model file is missing or onnxruntime rejects it
     ├── TrackFileError           a MOTChallenge track file is missing or malformed
     ├── QueryError               a search is empty or names a camera the index does not have
+    ├── RequestError             a web request is malformed, not allowed or names nothing that exists
     └── StoreError              the index database is unusable (locked, newer schema, corrupt)
 
 Third-party exceptions (PyAV's ``av.error.FFmpegError``, onnxruntime's, ``sqlite3.Error``) are
@@ -32,6 +33,7 @@ __all__ = [
     "MediaOpenError",
     "ModelError",
     "QueryError",
+    "RequestError",
     "StoreError",
     "TrackFileError",
     "UnsupportedCodecError",
@@ -86,3 +88,12 @@ class StoreError(FootageError):
 class QueryError(FootageError):
     """A search request that cannot be answered as asked: nothing to search for, or a camera
     that is not in the index. The message says what would work."""
+
+
+class RequestError(FootageError):
+    """A request to the web app that cannot be answered: ``status`` is the HTTP status to send
+    (400 malformed, 403 not allowed, 404 nothing there, 416 bad range), the message says why."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        self.status = status
+        super().__init__(message)

@@ -15,7 +15,7 @@ from platformdirs import user_data_path
 from footage.errors import StoreError
 from footage.store.schema import migrate
 
-__all__ = ["connect", "default_db_path", "thumbnail_dir", "transaction"]
+__all__ = ["connect", "default_db_path", "playable_dir", "thumbnail_dir", "transaction"]
 
 
 def default_db_path() -> Path:
@@ -26,6 +26,11 @@ def default_db_path() -> Path:
 def thumbnail_dir(db_path: Path) -> Path:
     """Where track thumbnails of the index at ``db_path`` are written."""
     return db_path.parent / f"{db_path.stem}-thumbnails"
+
+
+def playable_dir(db_path: Path) -> Path:
+    """Where browser-playable copies of recordings (remuxed or transcoded) are cached."""
+    return db_path.parent / f"{db_path.stem}-playable"
 
 
 def connect(db_path: Path, *, create: bool = True) -> sqlite3.Connection:

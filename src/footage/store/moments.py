@@ -20,6 +20,7 @@ __all__ = [
     "MomentFilter",
     "RebuildTarget",
     "StoredMoment",
+    "count_moments",
     "get_moment",
     "insert_moments",
     "list_moments",
@@ -92,7 +93,8 @@ def rescore_camera(conn: sqlite3.Connection, camera_id: int, score: Callable[[Se
 @dataclass(frozen=True)
 class MomentFilter:
     """Which moments to list; every field is optional. ``kind`` matches a moment that contains an
-    event of that kind; ``order`` is ``time`` or ``score``."""
+    event of that kind; ``order`` is ``time`` (oldest first), ``latest`` (newest first) or
+    ``score``; ``offset`` skips that many (pages of ``limit``)."""
 
     camera: str | None = None
     kind: str | None = None
@@ -100,6 +102,7 @@ class MomentFilter:
     until: datetime | None = None
     min_duration_s: float | None = None
     limit: int | None = None
+    offset: int = 0
     order: str = "time"
 
 
@@ -108,8 +111,25 @@ _MOMENT_SELECT = """SELECT m.*, r.path, c.name AS camera,
     FROM moments m JOIN recordings r ON r.id = m.recording_id JOIN cameras c ON c.id = m.camera_id"""
 
 
+_ORDERS = {"time": "m.start_utc_us, m.id", "latest": "m.start_utc_us DESC, m.id DESC", "score": "m.score DESC, m.start_utc_us"}
+
+
 def list_moments(conn: sqlite3.Connection, where: MomentFilter) -> list[IndexedMoment]:
-    """Moments of visible recordings matching ``where``, by start time (or best score first)."""
+    """Moments of visible recordings matching ``where``, in ``where.order``."""
+    clauses, params = _moment_clauses(where)
+    limit = f" LIMIT {int(where.limit)} OFFSET {max(0, int(where.offset))}" if where.limit else ""
+    rows = conn.execute(f"{_MOMENT_SELECT} WHERE {clauses} ORDER BY {_ORDERS[where.order]}{limit}", params).fetchall()
+    labels = _labels(conn, {t for row in rows for t in json.loads(row["tracks"])})
+    return [_moment(row, labels) for row in rows]
+
+
+def count_moments(conn: sqlite3.Connection, where: MomentFilter) -> int:
+    """How many moments :func:`list_moments` would list without a limit."""
+    clauses, params = _moment_clauses(where)
+    return int(conn.execute(f"SELECT COUNT(*) FROM ({_MOMENT_SELECT} WHERE {clauses})", params).fetchone()[0])
+
+
+def _moment_clauses(where: MomentFilter) -> tuple[str, list[object]]:
     clauses = [f"r.status IN {VISIBLE}"]
     params: list[object] = []
     if where.camera is not None:
@@ -127,11 +147,7 @@ def list_moments(conn: sqlite3.Connection, where: MomentFilter) -> list[IndexedM
     if where.min_duration_s is not None:
         clauses.append("m.end_s - m.start_s >= ?")
         params.append(where.min_duration_s)
-    order = "m.score DESC, m.start_utc_us" if where.order == "score" else "m.start_utc_us, m.id"
-    limit = f" LIMIT {int(where.limit)}" if where.limit else ""
-    rows = conn.execute(f"{_MOMENT_SELECT} WHERE {' AND '.join(clauses)} ORDER BY {order}{limit}", params).fetchall()
-    labels = _labels(conn, {t for row in rows for t in json.loads(row["tracks"])})
-    return [_moment(row, labels) for row in rows]
+    return " AND ".join(clauses), params
 
 
 def get_moment(conn: sqlite3.Connection, moment_id: int) -> IndexedMoment | None:

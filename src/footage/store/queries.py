@@ -166,13 +166,15 @@ def set_status(conn: sqlite3.Connection, recording_id: int, status: str, error: 
 
 @dataclass(frozen=True)
 class TrackFilter:
-    """Which tracks to list; every field is optional. Times are aware datetimes."""
+    """Which tracks to list; every field is optional. Times are aware datetimes; ``ids`` picks
+    tracks by their index id."""
 
     camera: str | None = None
     label: str | None = None
     since: datetime | None = None
     until: datetime | None = None
     recording: str | None = None
+    ids: tuple[int, ...] | None = None
 
 
 def list_tracks(conn: sqlite3.Connection, where: TrackFilter, *, with_boxes: bool = False) -> list[IndexedTrack]:
@@ -194,6 +196,9 @@ def list_tracks(conn: sqlite3.Connection, where: TrackFilter, *, with_boxes: boo
     if where.recording is not None:
         clauses.append("r.path = ?")
         params.append(where.recording)
+    if where.ids is not None:
+        clauses.append(f"t.id IN ({','.join('?' * len(where.ids))})" if where.ids else "0")
+        params.extend(where.ids)
     boxes = ", t.boxes" if with_boxes else ""
     rows = conn.execute(
         f"""SELECT t.id, t.local_id, t.label, t.first_pts, t.last_pts, t.first_utc_us, t.last_utc_us,

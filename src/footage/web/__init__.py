@@ -1,0 +1,16 @@
+"""The review web app: ``footage serve``.
+
+``app.create_app`` builds a FastAPI application over one index: server-rendered pages (Jinja2
+templates, a little plain JavaScript) and a JSON twin of every page under ``/api/``, described by
+OpenAPI at ``/openapi.json``. The modules, from the edge inwards:
+
+- ``app``: the app factory, error handlers, security (token, trusted hosts)
+- ``pages``, ``api``, ``media``: the routes; they call ``views`` and ``jobs``, never SQL
+- ``views``: frozen view records built from the store (one record serves a page and its JSON)
+- ``timeline``: pure functions for the day timeline
+- ``playable``: browser-playable copies of recordings the browser cannot play as they are
+- ``jobs``: indexing jobs run one at a time in a background thread
+- ``params``: the ``[web]`` settings
+
+Importing this package imports nothing from FastAPI; ``footage.web.app`` does.
+"""

@@ -1,0 +1,113 @@
+"""The JSON routes under ``/api/``: one per page, returning the same view record the page shows
+(the pages in :mod:`footage.web.pages` use these functions as their dependencies). No SQL here:
+each route asks :mod:`views`, :mod:`day`, :mod:`found` or the job runner."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, Field
+
+from footage.errors import RequestError
+from footage.events import EVENT_KINDS
+from footage.store.moments import MomentFilter
+from footage.web.app import WebState, open_connection, web_state
+from footage.web.day import DayView, day_view
+from footage.web.found import SearchView, search_view
+from footage.web.jobs import JobView
+from footage.web.timeline import ZOOM_LADDER_S
+from footage.web.views import CameraCard, MomentDetail, MomentPage, cameras_view, moment_detail, moments_view
+
+__all__ = ["MAX_ID", "router"]
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+#: ids are SQLite integers; anything larger cannot name a row
+MAX_ID = 2**62
+State = Annotated[WebState, Depends(web_state)]
+Connection = Annotated[sqlite3.Connection, Depends(open_connection)]
+CameraName = Annotated[str, Path(min_length=1, max_length=200, description="camera name, as on the cameras page")]
+Day = Annotated[date | None, Query(description="local calendar day, YYYY-MM-DD (default: the camera's latest with footage)")]
+
+
+@router.get("/cameras", summary="Cameras: hours indexed and latest moments")
+def cameras(state: State, conn: Connection) -> tuple[CameraCard, ...]:
+    return cameras_view(conn, state.zone, state.options.settings.web)
+
+
+@router.get("/cameras/{camera}/timeline", summary="A camera's day: activity strip and moments")
+def timeline(
+    state: State, conn: Connection, camera: CameraName, day: Day = None,
+    at: Annotated[time | None, Query(description="local time at the centre of a zoomed view, HH:MM[:SS]")] = None,
+    span: Annotated[int, Query(description=f"seconds shown: one of {', '.join(map(str, ZOOM_LADDER_S))}")] = ZOOM_LADDER_S[0],
+) -> DayView:
+    return day_view(conn, camera, state.zone, state.options.settings.web, day=_checked(day), at=at, span_s=span)
+
+
+@router.get("/moments", summary="Moments, newest first, with filters")
+def moments(
+    state: State, conn: Connection,
+    camera: Annotated[str | None, Query(max_length=200)] = None,
+    kind: Annotated[str | None, Query(description=f"one of {', '.join(EVENT_KINDS)}")] = None,
+    day: Annotated[date | None, Query(description="local calendar day, YYYY-MM-DD")] = None,
+    min_duration: Annotated[float | None, Query(ge=0, le=1e7, description="seconds")] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+) -> MomentPage:
+    if kind is not None and kind not in EVENT_KINDS:
+        raise RequestError(f"unknown kind {kind!r}; known: {', '.join(EVENT_KINDS)}", 400)
+    since = until = None
+    if day is not None:
+        start = datetime.combine(_checked(day) or day, time(0), tzinfo=state.zone)
+        since, until = start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC) - timedelta(microseconds=1)
+    where = MomentFilter(camera=camera, kind=kind, since=since, until=until, min_duration_s=min_duration,
+                         limit=state.options.settings.web.page_size, offset=offset, order="latest")
+    return moments_view(conn, where, day.isoformat() if day else None, state.zone)
+
+
+@router.get("/moments/{moment_id}", summary="One moment: events, people and objects, playback")
+def moment(state: State, conn: Connection, moment_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> MomentDetail:
+    return moment_detail(conn, moment_id, state.zone, state.options.settings.web)
+
+
+@router.get("/search", summary="Moments matching a plain-language description")
+def search(
+    state: State, conn: Connection, q: Annotated[str, Query(max_length=500, description='e.g. "two people together"')],
+    camera: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SearchView:
+    settings = state.options.settings
+    return search_view(conn, q, camera=camera, limit=limit, params=settings.search, zone=state.zone,
+                       embedder=state.embedder)
+
+
+class JobRequest(BaseModel):
+    """Index a file or folder on the server (inside the folders the server allows)."""
+
+    path: str = Field(min_length=1, max_length=4096, description="a file or folder on the server")
+    camera: str | None = Field(default=None, max_length=100, description="camera name (default: each file's folder)")
+
+
+@router.get("/jobs", summary="Indexing jobs, newest first, with progress")
+def jobs(state: State) -> tuple[JobView, ...]:
+    return state.jobs.jobs()
+
+
+@router.post("/jobs", status_code=202, summary="Start indexing a folder on the server")
+def start_job(state: State, job: JobRequest) -> JobView:
+    return state.jobs.submit(job.path, job.camera)
+
+
+@router.get("/jobs/{job_id}", summary="One indexing job")
+def job(state: State, job_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> JobView:
+    return state.jobs.get(job_id)
+
+
+def _checked(day: date | None) -> date | None:
+    """Days the clock can hold with a day to spare on each side."""
+    if day is not None and not date(1971, 1, 1) <= day <= date(9998, 12, 31):
+        raise RequestError(f"day {day.isoformat()} is out of range", 400)
+    return day
+

@@ -1,0 +1,188 @@
+"""The FastAPI app factory: one app over one index.
+
+``create_app(ServeOptions(...))`` wires the routes (:mod:`pages`, :mod:`api`, :mod:`media`), the
+security rules of :mod:`security`, and the error handlers that turn footage's errors into 4xx
+answers (a page for browsers, ``{"detail": ...}`` for ``/api/`` and media), so a bad request never
+becomes a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from footage.config import Settings
+from footage.errors import FootageError, MediaError, MediaNotFoundError, QueryError, RequestError, StoreError
+from footage.pipeline.embeddings import load_embedder
+from footage.search.semantic import Embedder
+from footage.store.database import connect, playable_dir, thumbnail_dir
+from footage.web import security
+from footage.web.jobs import JobRunner
+from footage.web.templating import add_filters
+
+__all__ = ["ServeOptions", "WebState", "create_app", "open_connection"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How to serve: the index file, settings, the address bound (it decides whether a token is
+    needed), the token, and extra folders that may be indexed from the jobs page."""
+
+    db_path: Path
+    settings: Settings = field(default_factory=Settings)
+    host: str = "127.0.0.1"
+    token: str | None = None
+    index_roots: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class WebState:
+    """What every request handler may use; built once by :func:`create_app`."""
+
+    options: ServeOptions
+    zone: tzinfo
+    templates: Jinja2Templates
+    jobs: JobRunner
+    embedder: Embedder | None
+    thumbnails: Path
+    playable: Path
+
+
+def create_app(options: ServeOptions) -> FastAPI:
+    """The review app. Raises :class:`FootageError` when the index is missing or unusable, or
+    when the address needs a token that is not set."""
+    security.check_bind(options.host, options.token)
+    connect(options.db_path, create=False).close()  # fail now, with a clear message, not on the first page
+    roots = (*options.index_roots, *(Path(p) for p in options.settings.web.index_roots))
+    package = resources.files("footage.web")
+    templates = Jinja2Templates(directory=str(package / "templates"))
+    add_filters(templates.env)
+    state = WebState(
+        options=options, zone=options.settings.zone(), templates=templates,
+        jobs=JobRunner(options.db_path, options.settings, roots), embedder=load_embedder(options.settings.search),
+        thumbnails=thumbnail_dir(options.db_path).resolve(), playable=playable_dir(options.db_path),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.jobs.close()
+
+    app = FastAPI(title="footage", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="Review the moments footage found: cameras, day timelines, moments, search, indexing jobs. "
+                              "Every page has a JSON twin under /api/.")
+    app.state.web = state
+    from footage.web import api, media, pages
+
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    app.include_router(media.router)
+    app.mount("/static", StaticFiles(directory=str(package / "static")), name="static")
+    _add_security(app, options)
+    _add_error_handlers(app, templates)
+    return app
+
+
+def web_state(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+def open_connection(request: Request) -> Iterator[sqlite3.Connection]:
+    """A dependency: one connection to the index per request, closed after it."""
+    conn = connect(web_state(request).options.db_path, create=False)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+_OPEN_PATHS = ("/login", "/static/")
+_HEADERS = {
+    "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "object-src 'none'; "
+                               "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+}
+
+
+def _wants_json(path: str) -> bool:
+    return path.startswith(("/api/", "/media/", "/openapi.json"))
+
+
+def _add_security(app: FastAPI, options: ServeOptions) -> None:
+    token = options.token
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        path = request.url.path
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not security.same_origin(
+                request.headers.get("origin"), request.headers.get("host")):
+            response: Response = JSONResponse({"detail": "cross-site request refused"}, status_code=403)
+        elif path.startswith(_OPEN_PATHS) or security.authorized(
+                token, request.headers.get("authorization"), request.cookies.get(security.COOKIE)):
+            response = await call_next(request)
+        elif _wants_json(path):
+            response = JSONResponse({"detail": "log in first: send Authorization: Bearer TOKEN"}, status_code=401,
+                                    headers={"WWW-Authenticate": "Bearer"})
+        else:
+            response = RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        for name, value in _HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(security.allowed_hosts(token)))
+
+
+def _status(exc: FootageError) -> int:
+    if isinstance(exc, RequestError):
+        return exc.status
+    if isinstance(exc, MediaError):
+        return 404 if isinstance(exc, MediaNotFoundError) else 422
+    if isinstance(exc, StoreError):
+        return 503
+    return 400 if isinstance(exc, QueryError) else 422
+
+
+def _add_error_handlers(app: FastAPI, templates: Jinja2Templates) -> None:
+    def answer(request: Request, status: int, message: str) -> Response:
+        if _wants_json(request.url.path):
+            return JSONResponse({"detail": message}, status_code=status)
+        context: dict[str, Any] = {"status": status, "message": message}
+        return templates.TemplateResponse(request, "error.html", context, status_code=status)
+
+    @app.exception_handler(FootageError)
+    async def footage_error(request: Request, exc: FootageError) -> Response:
+        status = _status(exc)
+        if status >= 500:
+            log.warning("%s: %s", request.url.path, exc)
+        return answer(request, status, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request.url.path):
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return answer(request, 422, f"bad request: {problems}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return answer(request, exc.status_code, str(exc.detail))

@@ -1,0 +1,91 @@
+"""The HTML pages. Each renders the record its JSON twin in :mod:`footage.web.api` returns (the
+API functions are the pages' dependencies), plus the login and the index form."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from footage.events import EVENT_KINDS
+from footage.web import api, security
+from footage.web.api import Connection, State
+from footage.web.day import DayView
+from footage.web.views import CameraCard, MomentDetail, MomentPage
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["pages"], default_response_class=HTMLResponse)
+
+
+def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
+    state = request.app.state.web
+    return state.templates.TemplateResponse(request, template, {"zone": state.zone, **context})
+
+
+@router.get("/", summary="Cameras overview page")
+def cameras_page(request: Request, cameras: Annotated[tuple[CameraCard, ...], Depends(api.cameras)]) -> HTMLResponse:
+    return _render(request, "cameras.html", cameras=cameras)
+
+
+@router.get("/cameras/{camera}", summary="Timeline page of a camera")
+def timeline_page(request: Request, view: Annotated[DayView, Depends(api.timeline)]) -> HTMLResponse:
+    return _render(request, "timeline.html", view=view)
+
+
+@router.get("/moments", summary="Moment list page")
+def moments_page(request: Request, page: Annotated[MomentPage, Depends(api.moments)], state: State,
+                 conn: Connection) -> HTMLResponse:
+    cameras = [c.name for c in api.cameras(state, conn)]
+    return _render(request, "moments.html", page=page, kinds=EVENT_KINDS, cameras=cameras)
+
+
+@router.get("/moments/{moment_id}", summary="Moment page: key frame, video, people and objects")
+def moment_page(request: Request, detail: Annotated[MomentDetail, Depends(api.moment)]) -> HTMLResponse:
+    return _render(request, "moment.html", detail=detail, overlays=jsonable_encoder(detail.overlays))
+
+
+@router.get("/search", summary="Search page")
+def search_page(
+    request: Request, state: State, conn: Connection,
+    q: Annotated[str, Query(max_length=500)] = "", camera: Annotated[str | None, Query(max_length=200)] = None,
+) -> HTMLResponse:
+    if not q.strip():
+        return _render(request, "search.html", view=None, q="")
+    return _render(request, "search.html", view=api.search(state, conn, q, camera), q=q)
+
+
+@router.get("/jobs", summary="Indexing jobs page, with the form to index a folder")
+def jobs_page(request: Request, state: State) -> HTMLResponse:
+    return _render(request, "jobs.html", jobs=state.jobs.jobs(), roots=state.jobs.roots)
+
+
+@router.post("/jobs", summary="Start indexing a folder (form)")
+def jobs_form(state: State, path: Annotated[str, Form(max_length=4096)],
+              camera: Annotated[str, Form(max_length=100)] = "") -> Response:
+    state.jobs.submit(path, camera.strip() or None)
+    return RedirectResponse("/jobs", status_code=303)
+
+
+@router.get("/login", summary="Log-in page (only when a token is set)")
+def login_page(request: Request, next: Annotated[str, Query(max_length=2000)] = "/") -> HTMLResponse:
+    return _render(request, "login.html", next=security.safe_next(next), failed=False)
+
+
+@router.post("/login", summary="Log in with the token")
+def login(request: Request, state: State, token: Annotated[str, Form(max_length=1000)],
+          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+    expected = state.options.token
+    if expected is None:
+        return RedirectResponse(security.safe_next(next), status_code=303)
+    if not security.authorized(expected, f"Bearer {token}", None):
+        page = _render(request, "login.html", next=security.safe_next(next), failed=True)
+        page.status_code = 401
+        return page
+    response = RedirectResponse(security.safe_next(next), status_code=303)
+    response.set_cookie(security.COOKIE, security.session_value(expected), httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
+    return response
+

@@ -1,0 +1,119 @@
+// footage review pages: a little plain JavaScript, no build step. Every page works without it;
+// this adds click-to-zoom on the timeline, box overlays on the moment video, and live job progress.
+"use strict";
+
+function setUpStrip(strip) {
+  // A click on the strip (not on a moment mark) zooms in around the time clicked.
+  strip.addEventListener("click", (event) => {
+    if (event.target.closest("a") || !strip.dataset.zoom) return;
+    const box = strip.getBoundingClientRect();
+    const fraction = Math.min(Math.max((event.clientX - box.left) / box.width, 0), 1);
+    const start = new Date(strip.dataset.start);
+    const clicked = new Date(start.getTime() + fraction * Number(strip.dataset.span) * 1000);
+    const url = new URL(strip.dataset.zoom, window.location.href);
+    // the page's times are local to the server's zone: move by the offset the page gave
+    const offset = strip.dataset.start.slice(-6);
+    const local = new Date(clicked.getTime() + zoneMinutes(offset) * 60000);
+    url.searchParams.set("at", local.toISOString().slice(11, 19));
+    window.location.href = url.toString();
+  });
+}
+
+function zoneMinutes(offset) {
+  // "+01:00" -> 60; "Z" or anything else -> 0
+  const match = /([+-])(\d\d):(\d\d)$/.exec(offset);
+  if (!match) return 0;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  return match[1] === "-" ? -minutes : minutes;
+}
+
+function boxAt(boxes, seconds) {
+  // The box at a media time, interpolated between the sampled frames either side (within 1.5 s).
+  let before = null, after = null;
+  for (const box of boxes) {
+    if (box[0] <= seconds) before = box;
+    else { after = box; break; }
+  }
+  if (before && after && after[0] - before[0] <= 1.5) {
+    const f = (seconds - before[0]) / (after[0] - before[0]);
+    return before.map((v, i) => v + (after[i] - v) * f);
+  }
+  if (before && seconds - before[0] <= 0.5) return before;
+  if (after && after[0] - seconds <= 0.5) return after;
+  return null;
+}
+
+function setUpPlayer(video) {
+  const canvas = document.getElementById("overlay");
+  const overlays = JSON.parse(document.getElementById("overlays").textContent || "[]");
+  const toggle = document.getElementById("boxes");
+  const start = Number(video.dataset.start);
+  const colours = { person: "#ff8c00" };
+
+  function draw() {
+    const width = video.clientWidth, height = video.clientHeight;
+    if (canvas.width !== width || canvas.height !== height) { canvas.width = width; canvas.height = height; }
+    const pen = canvas.getContext("2d");
+    pen.clearRect(0, 0, width, height);
+    if (!toggle.checked) return;
+    pen.lineWidth = 2;
+    pen.font = "13px system-ui, sans-serif";
+    for (const track of overlays) {
+      const box = boxAt(track.boxes, video.currentTime);
+      if (!box) continue;
+      const [x1, y1, x2, y2] = [box[1] * width, box[2] * height, box[3] * width, box[4] * height];
+      pen.strokeStyle = pen.fillStyle = colours[track.label] || "#28a0ff";
+      pen.strokeRect(x1, y1, x2 - x1, y2 - y1);
+      pen.fillText(`${track.label} #${track.track_id}`, x1 + 2, Math.max(12, y1 - 4));
+    }
+  }
+
+  function tick() {
+    draw();
+    if ("requestVideoFrameCallback" in video) video.requestVideoFrameCallback(tick);
+  }
+
+  video.addEventListener("loadedmetadata", () => {
+    if (Math.abs(video.currentTime - start) > 0.5) video.currentTime = start;
+  });
+  video.addEventListener("timeupdate", draw);
+  video.addEventListener("seeked", draw);
+  toggle.addEventListener("change", draw);
+  window.addEventListener("resize", draw);
+  document.getElementById("replay").addEventListener("click", () => {
+    video.currentTime = start;
+    video.play();
+  });
+  tick();
+}
+
+function setUpJobs(list) {
+  // While a job is queued or running, reload the list every second from /api/jobs.
+  if (list.dataset.live !== "yes") return;
+  const timer = setInterval(async () => {
+    const answer = await fetch("/api/jobs", { headers: { Accept: "application/json" } });
+    if (!answer.ok) return;
+    const jobs = await answer.json();
+    for (const job of jobs) {
+      const section = list.querySelector(`[data-job="${job.id}"]`);
+      if (!section) { window.location.reload(); return; }
+      const percent = job.state === "done" ? 100 : job.media_s > 0 ? (100 * job.media_done_s) / job.media_s : 0;
+      section.querySelector("progress").value = percent;
+      section.querySelector(".state").textContent = job.state;
+      section.className = `job state-${job.state}`;
+    }
+    if (jobs.every((job) => job.state === "done" || job.state === "failed")) {
+      clearInterval(timer);
+      window.location.reload();
+    }
+  }, 1000);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const strip = document.getElementById("strip");
+  if (strip) setUpStrip(strip);
+  const video = document.getElementById("player");
+  if (video) setUpPlayer(video);
+  const jobs = document.getElementById("jobs");
+  if (jobs) setUpJobs(jobs);
+});

@@ -1,0 +1,222 @@
+"""What each page shows, as frozen records built from the index. One record serves both a page
+(its template) and the page's JSON twin under ``/api/``, so the two cannot disagree.
+
+Times in these records are aware datetimes in the user's zone (``Settings.timezone``), so the
+JSON carries the offset and the templates print local clock times.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from urllib.parse import quote, urlencode
+
+from footage.errors import RequestError
+from footage.store import review
+from footage.store.moments import MomentFilter, count_moments, get_moment, list_moments
+from footage.store.queries import TrackFilter, list_tracks
+from footage.store.records import IndexedMoment, IndexedTrack
+from footage.web.params import WebParams
+
+__all__ = [
+    "CameraCard", "EventView", "MomentCard", "MomentDetail", "MomentPage", "Overlay", "Playback", "TrackView",
+    "camera_url", "cameras_view", "moment_card", "moment_detail", "moments_view",
+]
+
+
+def camera_url(name: str) -> str:
+    return f"/cameras/{quote(name, safe='')}"
+
+
+@dataclass(frozen=True)
+class MomentCard:
+    """A moment in a list: what, where, when, how long, its key frame and its page."""
+
+    id: int
+    kind: str
+    kinds: tuple[str, ...]
+    camera: str
+    start: datetime
+    end: datetime
+    duration_s: float
+    people: int
+    description: str
+    score: float
+    keyframe_url: str | None
+    url: str
+
+
+def moment_card(moment: IndexedMoment, zone: tzinfo) -> MomentCard:
+    return MomentCard(
+        id=moment.id, kind=moment.kind, kinds=moment.kinds, camera=moment.camera,
+        start=moment.start_utc.astimezone(zone), end=moment.end_utc.astimezone(zone),
+        duration_s=round(moment.duration_s, 2), people=moment.people, description=moment.description,
+        score=round(moment.score, 3), keyframe_url=f"/media/moments/{moment.id}/keyframe.jpg" if moment.keyframe else None,
+        url=f"/moments/{moment.id}",
+    )
+
+
+@dataclass(frozen=True)
+class CameraCard:
+    """A camera on the overview: how much is indexed and its newest moments."""
+
+    name: str
+    recordings: int
+    hours: float
+    moments: int
+    first: datetime | None
+    last: datetime | None
+    latest: tuple[MomentCard, ...]
+    url: str
+
+
+def cameras_view(conn: sqlite3.Connection, zone: tzinfo, params: WebParams) -> tuple[CameraCard, ...]:
+    cards = []
+    for totals in review.camera_totals(conn):
+        latest = list_moments(conn, MomentFilter(camera=totals.name, order="latest", limit=params.latest_moments or None))
+        cards.append(CameraCard(
+            name=totals.name, recordings=totals.recordings, hours=round(totals.hours, 3), moments=totals.moments,
+            first=totals.first_utc.astimezone(zone) if totals.first_utc else None,
+            last=totals.last_utc.astimezone(zone) if totals.last_utc else None,
+            latest=tuple(moment_card(m, zone) for m in latest[: params.latest_moments]), url=camera_url(totals.name),
+        ))
+    return tuple(cards)
+
+
+@dataclass(frozen=True)
+class MomentPage:
+    """One page of the moment list, with the filters that made it and links to its neighbours."""
+
+    camera: str | None
+    kind: str | None
+    day: str | None
+    min_duration_s: float | None
+    total: int
+    offset: int
+    moments: tuple[MomentCard, ...]
+    previous_url: str | None
+    next_url: str | None
+
+
+def moments_view(conn: sqlite3.Connection, where: MomentFilter, day: str | None, zone: tzinfo) -> MomentPage:
+    """``where`` carries the filters, ``limit`` and ``offset``; ``day`` is echoed into links."""
+    total = count_moments(conn, where)
+    found = list_moments(conn, where)
+    shown = {"camera": where.camera, "kind": where.kind, "day": day, "min_duration": where.min_duration_s}
+    query = {k: v for k, v in shown.items() if v is not None}
+    limit = where.limit or total
+
+    def link(offset: int) -> str:
+        return "/moments?" + urlencode({**query, "offset": offset})
+
+    return MomentPage(
+        camera=where.camera, kind=where.kind, day=day, min_duration_s=where.min_duration_s, total=total,
+        offset=where.offset, moments=tuple(moment_card(m, zone) for m in found),
+        previous_url=link(max(0, where.offset - limit)) if where.offset > 0 else None,
+        next_url=link(where.offset + limit) if where.offset + limit < total else None,
+    )
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One event of the moment; ``subjects`` are track ids (see ``tracks``)."""
+
+    kind: str
+    start: datetime
+    end: datetime
+    duration_s: float
+    subjects: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class TrackView:
+    """A person or object involved, with its thumbnail."""
+
+    id: int
+    label: str
+    first: datetime
+    last: datetime
+    thumbnail_url: str | None
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Where one involved track was: ``boxes`` rows are (media seconds, x1, y1, x2, y2), the
+    corners as fractions (0-1) of the picture's width and height."""
+
+    track_id: int
+    label: str
+    boxes: tuple[tuple[float, float, float, float, float], ...]
+
+
+@dataclass(frozen=True)
+class Playback:
+    """How the moment page plays it: ``video_url`` (byte ranges served), seek to ``start_s`` (media
+    seconds, a little before the moment), the moment itself from ``moment_start_s`` to
+    ``moment_end_s``; the picture is ``width`` x ``height``."""
+
+    video_url: str
+    recording_id: int
+    start_s: float
+    moment_start_s: float
+    moment_end_s: float
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class MomentDetail:
+    moment: MomentCard
+    recording: str
+    events: tuple[EventView, ...]
+    tracks: tuple[TrackView, ...]
+    overlays: tuple[Overlay, ...]
+    playback: Playback | None
+    timeline_url: str
+
+
+def moment_detail(conn: sqlite3.Connection, moment_id: int, zone: tzinfo, params: WebParams) -> MomentDetail:
+    """Raises :class:`RequestError` (404) for an id the index does not have."""
+    moment = get_moment(conn, moment_id)
+    if moment is None:
+        raise RequestError(f"no moment {moment_id} in the index", 404)
+    recording = review.recording_of_moment(conn, moment_id)
+    tracks = list_tracks(conn, TrackFilter(ids=tuple(t for t, _ in moment.tracks)), with_boxes=True)
+    playback = None
+    if recording is not None:
+        playback = Playback(f"/media/recordings/{recording.id}/video", recording.id,
+                            round(max(0.0, moment.start_s - params.preroll_s), 3), moment.start_s, moment.end_s,
+                            recording.width, recording.height)
+    window = (moment.start_s - params.preroll_s - 1.0, moment.end_s + 10.0)
+    size = (recording.width, recording.height) if recording is not None and recording.width else None
+    day = moment.start_utc.astimezone(zone)
+    return MomentDetail(
+        moment=moment_card(moment, zone),
+        recording=moment.recording.rsplit("/", 1)[-1],
+        events=tuple(EventView(e.kind, e.start_utc.astimezone(zone), e.end_utc.astimezone(zone),
+                               round(e.end_s - e.start_s, 2), e.subjects) for e in moment.events),
+        tracks=tuple(TrackView(t.id, t.label, t.first_utc.astimezone(zone), t.last_utc.astimezone(zone),
+                               f"/media/tracks/{t.id}/thumbnail.jpg" if t.thumbnail else None) for t in tracks),
+        overlays=_overlays(tracks, window, size) if size else (),
+        playback=playback,
+        timeline_url=f"{camera_url(moment.camera)}?" + urlencode({"day": day.date().isoformat(),
+                                                                  "at": day.strftime("%H:%M:%S"), "span": 1800}),
+    )
+
+
+def _overlays(tracks: Sequence[IndexedTrack], window: tuple[float, float], size: tuple[int, int]) -> tuple[Overlay, ...]:
+    width, height = size
+    overlays = []
+    for track in tracks:
+        boxes = []
+        for box in track.boxes or ():
+            seconds = float(box.pts * track.time_base)
+            if window[0] <= seconds <= window[1]:
+                x1, y1, x2, y2 = box.xyxy
+                boxes.append((round(seconds, 3), round(x1 / width, 4), round(y1 / height, 4), round(x2 / width, 4),
+                              round(y2 / height, 4)))
+        if boxes:
+            overlays.append(Overlay(track.id, track.label, tuple(boxes)))
+    return tuple(overlays)

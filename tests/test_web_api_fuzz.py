@@ -1,0 +1,40 @@
+"""Fuzz every route in the OpenAPI description with schemathesis: whatever the parameters, the app
+answers 2xx/3xx/4xx, never a server error, and JSON answers match their documented schema."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is a test extra: pip install '.[test]'")
+from hypothesis import HealthCheck, settings  # noqa: E402
+from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.specs.openapi.checks import response_schema_conformance  # noqa: E402
+
+from footage.web.app import ServeOptions, create_app  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def fuzz_schema(front_door_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    folder = tmp_path_factory.mktemp("fuzz")
+    db = folder / "index.sqlite"
+    shutil.copy(front_door_index, db)
+    shutil.copytree(front_door_index.parent / f"{front_door_index.stem}-thumbnails", folder / "index-thumbnails")
+    roots = folder / "allowed"
+    roots.mkdir()
+    app = create_app(ServeOptions(db, index_roots=(roots,)))
+    # the app answers only requests naming a loopback host (no token is set): name one
+    yield schemathesis.openapi.from_asgi("/openapi.json", app, headers={"Host": "127.0.0.1"})
+
+
+schema = schemathesis.pytest.from_fixture("fuzz_schema")
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_request_makes_a_server_error(case: schemathesis.Case) -> None:
+    response = case.call(base_url="http://127.0.0.1")
+    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])

@@ -1,0 +1,166 @@
+"""The review pages in a real browser: Debian's Chromium driven by Playwright, against a real
+``footage serve`` process over an index of real footage (PETS 2009 and the Intel shop clip).
+
+Screenshots go to the test's folder, and also to ``$FOOTAGE_SCREENSHOTS`` when set (the README's
+pictures are made so: ``FOOTAGE_SCREENSHOTS=docs/screenshots pytest tests/test_web_browser.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a test extra: pip install '.[test]'")
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _footage(*args: str) -> subprocess.CompletedProcess[str]:
+    out = subprocess.run([sys.executable, "-m", "footage.cli", *args], capture_output=True, text=True, timeout=900)
+    assert out.returncode == 0, out.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def review_index(shared_footage: Path, sample_clip: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two cameras on one afternoon: the PETS campus path and the Intel shop counter."""
+    db = tmp_path_factory.mktemp("review") / "index.sqlite"
+    _footage("index", str(shared_footage / "pets09_s2l1" / "vtest.avi"), "--db", str(db), "--camera", "campus path",
+             "--start", "2026-11-20T16:58:00", "--no-progress")
+    _footage("index", str(sample_clip), "--db", str(db), "--camera", "shop counter", "--start", "2026-11-20T09:12:00",
+             "--no-progress")
+    return db
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(review_index: Path) -> Iterator[str]:
+    """``footage serve`` in its own process, as a user starts it."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "footage.cli", "serve", "--db", str(review_index), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/api/cameras", timeout=2) as answer:
+                    assert answer.status == 200
+                break
+            except OSError as exc:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    said = process.stdout.read() if process.stdout else ""
+                    raise AssertionError(f"footage serve did not start: {said}") from exc
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=["--autoplay-policy=no-user-gesture-required"])
+        yield chromium
+        chromium.close()
+
+
+def _save(page: object, name: str, folder: Path) -> Path:
+    path = folder / name
+    page.screenshot(path=str(path))  # type: ignore[attr-defined]
+    assert path.stat().st_size > 10_000
+    wanted = os.environ.get("FOOTAGE_SCREENSHOTS")
+    if wanted:
+        Path(wanted).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(wanted) / name)
+    return path
+
+
+@pytest.mark.slow
+def test_timeline_search_and_moment_video(server: str, browser: object, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("response", lambda answer: problems.append(f"{answer.status} {answer.url}") if answer.status >= 400 else None)
+
+    # the cameras page lists both cameras; open the campus path's timeline
+    page.goto(server + "/")
+    assert page.locator("section.camera h2").all_inner_texts() == ["campus path", "shop counter"]
+    page.click("text=campus path")
+    page.wait_for_selector("#strip")
+    assert "2026-11-20" in page.title()
+    marks = page.locator("#strip a.mark").count()
+    assert marks >= 5, "the PETS clip has moments: they are marked on the day's strip"
+    assert page.locator("#strip .bin .people").count() > 0
+    _save(page, "timeline.png", tmp_path)
+
+    # zoom in twice with the link (to where the moments are), then click the strip at the first
+    # mark: it zooms in around that time, and the moments are still all in view
+    page.click("a.zoom-in")
+    page.wait_for_url("**span=21600**")
+    page.click("a.zoom-in")
+    page.wait_for_url("**span=7200**")
+    assert page.locator("#strip a.mark").count() == marks
+    mark = page.locator("#strip a.mark").first.bounding_box()
+    strip = page.locator("#strip").bounding_box()
+    assert mark is not None and strip is not None
+    page.mouse.click(mark["x"] + mark["width"] / 2, strip["y"] + strip["height"] - 5)
+    page.wait_for_url("**span=1800**")
+    assert parse_qs(urlsplit(page.url).query)["at"][0].startswith("16:58:"), page.url
+    assert page.locator("#strip a.mark").count() == marks
+    page.click("a.zoom-in")
+    page.wait_for_url("**span=600**")
+    page.click("a.zoom-in")
+    page.wait_for_url("**span=120**")
+    assert page.locator("#strip a.mark").count() == marks, "the clip's moments all lie within two minutes"
+    _save(page, "timeline-zoomed.png", tmp_path)
+
+    # search from the box at the top, then open the best result
+    page.fill("form.search input[name=q]", "two people together")
+    page.press("form.search input[name=q]", "Enter")
+    page.wait_for_selector(".results .card")
+    assert "2 x person, together" in page.inner_text(".understood")
+    first = page.locator(".results .card").first
+    assert "together" in first.inner_text().lower()
+    moment_id = first.get_attribute("data-moment")
+    first.click()
+    page.wait_for_url(f"**/moments/{moment_id}")
+
+    # the video plays from a few seconds before the moment, with the subjects' boxes drawn over it
+    detail = page.request.get(f"{server}/api/moments/{moment_id}").json()
+    start_s = detail["playback"]["start_s"]
+    assert start_s == pytest.approx(max(0.0, detail["playback"]["moment_start_s"] - 3.0), abs=0.01)
+    page.wait_for_function("() => { const v = document.getElementById('player'); return v.readyState >= 2 && !v.paused "
+                           "&& v.currentTime > 0; }", timeout=30_000)
+    first_time = page.evaluate("document.getElementById('player').currentTime")
+    assert start_s - 0.5 <= first_time <= start_s + 5, (first_time, start_s)
+    page.wait_for_timeout(1500)
+    later = page.evaluate("document.getElementById('player').currentTime")
+    assert later > first_time, "the video is playing"
+    page.evaluate("document.getElementById('player').pause()")
+    drawn = page.evaluate("""() => { const c = document.getElementById('overlay');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }""")
+    assert drawn > 100, "the involved people's boxes are drawn over the video"
+    assert page.locator("ul.tracks li img").count() >= 2
+    _save(page, "moment.png", tmp_path)
+    assert not problems, problems
