@@ -20,6 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from conftest import h264
+
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a test extra: pip install '.[test]'")
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -49,10 +51,22 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(review_index: Path) -> Iterator[str]:
+def uploads(sample_clip: Path, ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder on the server that may be indexed from the page, holding one recording (a new
+    encoding of the sample clip's first minute, so the index does not know it already)."""
+    folder = tmp_path_factory.mktemp("uploads")
+    (folder / "kitchen").mkdir()
+    subprocess.run([ffmpeg, "-v", "error", "-i", str(sample_clip), *h264(60), "-an", str(folder / "kitchen" / "kitchen.mp4")],
+                   check=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(review_index: Path, uploads: Path) -> Iterator[str]:
     """``footage serve`` in its own process, as a user starts it."""
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "footage.cli", "serve", "--db", str(review_index), "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "footage.cli", "serve", "--db", str(review_index), "--port", str(port),
+                                "--index-root", str(uploads)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -83,12 +97,13 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def _save(page: object, name: str, folder: Path) -> Path:
+def _save(page: object, name: str, folder: Path, *, readme: bool = False) -> Path:
+    """A screenshot in the test's folder; the README's also into ``$FOOTAGE_SCREENSHOTS``."""
     path = folder / name
     page.screenshot(path=str(path))  # type: ignore[attr-defined]
     assert path.stat().st_size > 10_000
     wanted = os.environ.get("FOOTAGE_SCREENSHOTS")
-    if wanted:
+    if wanted and readme:
         Path(wanted).mkdir(parents=True, exist_ok=True)
         shutil.copy(path, Path(wanted) / name)
     return path
@@ -132,7 +147,7 @@ def test_timeline_search_and_moment_video(server: str, browser: object, tmp_path
     page.click("a.zoom-in")
     page.wait_for_url("**span=120**")
     assert page.locator("#strip a.mark").count() == marks, "the clip's moments all lie within two minutes"
-    _save(page, "timeline-zoomed.png", tmp_path)
+    _save(page, "timeline-zoomed.png", tmp_path, readme=True)
 
     # search from the box at the top, then open the best result
     page.fill("form.search input[name=q]", "two people together")
@@ -162,5 +177,30 @@ def test_timeline_search_and_moment_video(server: str, browser: object, tmp_path
         let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }""")
     assert drawn > 100, "the involved people's boxes are drawn over the video"
     assert page.locator("ul.tracks li img").count() >= 2
-    _save(page, "moment.png", tmp_path)
+    _save(page, "moment.png", tmp_path, readme=True)
     assert not problems, problems
+
+
+@pytest.mark.slow
+def test_index_a_folder_from_the_page_with_live_progress(server: str, browser: object, uploads: Path,
+                                                          tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 700})  # type: ignore[attr-defined]
+    page.goto(server + "/jobs")
+    page.fill("input[name=path]", str(uploads / "kitchen"))
+    page.click("form.index-form button")
+    page.wait_for_url("**/jobs")
+    job = page.locator("section.job").first
+    seen: set[float] = set()
+    deadline = time.monotonic() + 180
+    while "done" not in job.locator(".state").inner_text():
+        assert time.monotonic() < deadline, "the job did not finish"
+        assert "failed" not in job.locator(".state").inner_text(), job.inner_text()
+        seen.add(float(job.locator("progress").get_attribute("value") or 0))
+        page.wait_for_timeout(250)
+    page.wait_for_selector("section.job.state-done")
+    assert any(0 < value < 100 for value in seen), f"progress was shown while it ran: {sorted(seen)}"
+    assert float(page.locator("section.job progress").first.get_attribute("value") or 0) == 100
+    assert "1 indexed" in page.locator("section.job").first.inner_text()
+    _save(page, "jobs.png", tmp_path, readme=True)
+    page.goto(server + "/")
+    assert "kitchen" in page.locator("section.camera h2").all_inner_texts()

@@ -3,8 +3,8 @@
 The pipeline, one stage per sub-package: ``ingest`` (files -> sampled frames) -> ``detect``
 (frames -> detections) -> ``track`` (detections -> tracks) -> ``events`` (tracks -> events ->
 moments) -> ``store`` (the SQLite index) -> ``search`` (plain words -> ranked moments), wired by
-``pipeline``. This module is the public
-surface for scripts::
+``pipeline``; ``web`` serves the review pages (``footage serve``; build the app with
+``footage.web.app.create_app``). This module is the public surface for scripts::
 
     from footage import Settings, index_paths, load_detector, open_index, list_moments, MomentFilter
 
@@ -30,6 +30,7 @@ from footage.errors import (
     MediaOpenError,
     ModelError,
     QueryError,
+    RequestError,
     StoreError,
     TrackFileError,
     UnsupportedCodecError,
@@ -83,6 +84,7 @@ __all__ = [
     "QueryError",
     "RebuildReport",
     "RecordingInfo",
+    "RequestError",
     "SearchParams",
     "SearchReport",
     "SearchResult",

@@ -247,6 +247,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         conn.close()
     print(f'\n$ footage search "{_DEMO_SEARCH}" --limit 3')
     print(render.search_table(search_moments(db, _DEMO_SEARCH, limit=3)))
+    print(f"\nlook at it in a browser: footage serve --db {db}")
     return 1 if report.problems else 0
 
 

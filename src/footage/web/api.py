@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from footage.errors import RequestError
 from footage.events import EVENT_KINDS
@@ -31,6 +31,8 @@ State = Annotated[WebState, Depends(web_state)]
 Connection = Annotated[sqlite3.Connection, Depends(open_connection)]
 CameraName = Annotated[str, Path(min_length=1, max_length=200, description="camera name, as on the cameras page")]
 Day = Annotated[date | None, Query(description="local calendar day, YYYY-MM-DD (default: the camera's latest with footage)")]
+#: the moment list's filter form sends an unset field as ``name=``: that means "any", not a bad value
+_BLANK_IS_ANY = BeforeValidator(lambda value: None if value == "" else value)
 
 
 @router.get("/cameras", summary="Cameras: hours indexed and latest moments")
@@ -50,10 +52,10 @@ def timeline(
 @router.get("/moments", summary="Moments, newest first, with filters")
 def moments(
     state: State, conn: Connection,
-    camera: Annotated[str | None, Query(max_length=200)] = None,
-    kind: Annotated[str | None, Query(description=f"one of {', '.join(EVENT_KINDS)}")] = None,
-    day: Annotated[date | None, Query(description="local calendar day, YYYY-MM-DD")] = None,
-    min_duration: Annotated[float | None, Query(ge=0, le=1e7, description="seconds")] = None,
+    camera: Annotated[Annotated[str, Field(max_length=200)] | None, _BLANK_IS_ANY, Query()] = None,
+    kind: Annotated[str | None, _BLANK_IS_ANY, Query(description=f"one of {', '.join(EVENT_KINDS)}")] = None,
+    day: Annotated[date | None, _BLANK_IS_ANY, Query(description="local calendar day, YYYY-MM-DD")] = None,
+    min_duration: Annotated[Annotated[float, Field(ge=0, le=1e7)] | None, _BLANK_IS_ANY, Query(description="seconds")] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> MomentPage:
     if kind is not None and kind not in EVENT_KINDS:

@@ -149,7 +149,7 @@ def _add_security(app: FastAPI, options: ServeOptions) -> None:
             response.headers.setdefault(name, value)
         return response
 
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(security.allowed_hosts(token)))
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(security.allowed_hosts(token, options.host)))
 
 
 def _status(exc: FootageError) -> int:

@@ -14,7 +14,17 @@ from footage.store import review
 from footage.store.moments import MomentFilter, list_moments
 from footage.store.records import IndexedMoment
 from footage.web.params import WebParams
-from footage.web.timeline import ZOOM_LADDER_S, ActivityBin, Window, activity, day_window, days_with_footage, placed, zoom
+from footage.web.timeline import (
+    ZOOM_LADDER_S,
+    ActivityBin,
+    Window,
+    activity,
+    day_window,
+    days_with_footage,
+    lanes,
+    placed,
+    zoom,
+)
 from footage.web.views import MomentCard, camera_url, moment_card
 
 __all__ = ["DayView", "Mark", "day_view"]
@@ -24,10 +34,12 @@ _ALL_TIME = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
 
 @dataclass(frozen=True)
 class Mark:
-    """A moment on the strip: ``left`` and ``width`` are fractions (0-1) of the strip."""
+    """A moment on the strip: ``left`` and ``width`` are fractions (0-1) of the strip; ``lane`` is
+    its row (moments that overlap in time get different rows)."""
 
     left: float
     width: float
+    lane: int
     moment: MomentCard
 
 
@@ -75,6 +87,7 @@ def day_view(
     seen = review.seen_spans(conn, camera, window.start_utc, window.end_utc)
     recorded = [(s.start_utc, s.end_utc) for s in review.recorded_spans(conn, camera, window.start_utc, window.end_utc)]
     moments = list_moments(conn, MomentFilter(camera=camera, since=window.start_utc, until=window.end_utc))
+    places = [placed(window, m.start_utc, m.end_utc) for m in moments]
     earlier_days = [d for d in days if d < day]
     later_days = [d for d in days if d > day]
 
@@ -93,7 +106,8 @@ def day_view(
         span_s=span_s, bins=activity(window, params.timeline_bins, [(s.label, s.first_utc, s.last_utc) for s in seen],
                                      recorded),
         recorded=tuple(placed(window, start, end, min_width=0.0) for start, end in recorded),
-        marks=tuple(Mark(*placed(window, m.start_utc, m.end_utc), moment_card(m, zone)) for m in moments),
+        marks=tuple(Mark(left, width, lane, moment_card(m, zone))
+                    for (left, width), lane, m in zip(places, lanes(places), moments, strict=True)),
         days=days,
         zoom_in_url=link(day, middle, ZOOM_LADDER_S[step + 1]) if step + 1 < len(ZOOM_LADDER_S) else None,
         zoom_out_url=link(day, middle, ZOOM_LADDER_S[step - 1]) if step > 0 else None,

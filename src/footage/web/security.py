@@ -48,9 +48,13 @@ def check_bind(host: str, token: str | None) -> None:
                            "--token or the FOOTAGE_TOKEN environment variable (or serve on 127.0.0.1)")
 
 
-def allowed_hosts(token: str | None) -> tuple[str, ...]:
-    """Host names requests may name: loopback names when open without a token, any with one."""
-    return ("*",) if token is not None else LOOPBACK_HOSTS
+def allowed_hosts(token: str | None, host: str = "127.0.0.1") -> tuple[str, ...]:
+    """Host names requests may name: loopback names (and ``host``, the loopback address served
+    on) when open without a token, any with one."""
+    if token is not None:
+        return ("*",)
+    served = f"[{host.strip('[]')}]" if ":" in host else host  # a Host header puts IPv6 in brackets
+    return LOOPBACK_HOSTS if served in LOOPBACK_HOSTS else (*LOOPBACK_HOSTS, served.lower())
 
 
 def session_value(token: str) -> str:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 __all__ = [
-    "ZOOM_LADDER_S", "ActivityBin", "Window", "activity", "day_window", "days_with_footage", "group_of", "placed",
-    "zoom",
+    "ZOOM_LADDER_S", "ActivityBin", "Window", "activity", "day_window", "days_with_footage", "group_of", "lanes",
+    "placed", "zoom",
 ]
 
 #: the spans a view can show, widest first: a day, 6 h, 2 h, 30 min, 10 min, 2 min
@@ -44,8 +44,8 @@ def day_window(day: date, zone: tzinfo) -> Window:
 
 def zoom(day: Window, center_utc: datetime, span_s: float) -> Window:
     """A window of ``span_s`` around ``center_utc`` kept inside the day (the whole day when the
-    span is as long as it)."""
-    if span_s >= day.span_s:
+    span is as long as it, or is the ladder's "a day": a 25-hour day is shown whole too)."""
+    if span_s >= min(day.span_s, ZOOM_LADDER_S[0]):
         return day
     half = timedelta(seconds=span_s / 2)
     start = min(max(center_utc - half, day.start_utc), day.end_utc - 2 * half)
@@ -113,6 +113,22 @@ def placed(window: Window, start_utc: datetime, end_utc: datetime, min_width: fl
     right = min(1.0, (end_utc - window.start_utc).total_seconds() / window.span_s)
     width = max(min_width, right - left)
     return min(left, 1.0 - width), width
+
+
+def lanes(spans: Sequence[tuple[float, float]], most: int = 8) -> tuple[int, ...]:
+    """A row for each (left, width) span so that overlapping spans sit in different rows, the
+    first free row from the top; past ``most`` rows, the last row takes the rest."""
+    ends: list[float] = []
+    rows = []
+    for left, width in spans:
+        row = next((i for i, end in enumerate(ends) if end <= left), len(ends))
+        row = min(row, most - 1)
+        if row == len(ends):
+            ends.append(left + width)
+        else:
+            ends[row] = max(ends[row], left + width) if row == most - 1 else left + width
+        rows.append(row)
+    return tuple(rows)
 
 
 def days_with_footage(spans: Sequence[tuple[datetime, datetime]], zone: tzinfo) -> tuple[date, ...]:

@@ -100,6 +100,10 @@ function setUpJobs(list) {
       const percent = job.state === "done" ? 100 : job.media_s > 0 ? (100 * job.media_done_s) / job.media_s : 0;
       section.querySelector("progress").value = percent;
       section.querySelector(".state").textContent = job.state;
+      const speed = job.speed ? ` · ${Math.round(job.speed)}x real time` : "";
+      const now = job.current ? ` · now: ${job.current}` : "";
+      section.querySelector(".detail").textContent =
+        `${job.files_done}/${job.files} files · ${Math.round(job.media_done_s)} s of ${Math.round(job.media_s)} s of video${speed}${now}`;
       section.className = `job state-${job.state}`;
     }
     if (jobs.every((job) => job.state === "done" || job.state === "failed")) {
