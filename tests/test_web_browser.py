@@ -150,12 +150,12 @@ def test_timeline_search_and_moment_video(server: str, browser: object, tmp_path
     _save(page, "timeline-zoomed.png", tmp_path, readme=True)
 
     # search from the box at the top, then open the best result
-    page.fill("form.search input[name=q]", "two people together")
+    page.fill("form.search input[name=q]", "a person walking up to another")
     page.press("form.search input[name=q]", "Enter")
     page.wait_for_selector(".results .card")
-    assert "2 x person, together" in page.inner_text(".understood")
+    assert "walked up to" in page.inner_text(".understood")
     first = page.locator(".results .card").first
-    assert "together" in first.inner_text().lower()
+    assert "approached" in first.inner_text().lower()
     moment_id = first.get_attribute("data-moment")
     first.click()
     page.wait_for_url(f"**/moments/{moment_id}")
@@ -163,14 +163,14 @@ def test_timeline_search_and_moment_video(server: str, browser: object, tmp_path
     # the video plays from a few seconds before the moment, with the subjects' boxes drawn over it
     detail = page.request.get(f"{server}/api/moments/{moment_id}").json()
     start_s = detail["playback"]["start_s"]
-    assert start_s == pytest.approx(max(0.0, detail["playback"]["moment_start_s"] - 3.0), abs=0.01)
+    assert start_s == pytest.approx(detail["playback"]["moment_start_s"] - 3.0, abs=0.01)
+    assert start_s > 10, "a moment well inside the clip, so that starting there is not the default"
     page.wait_for_function("() => { const v = document.getElementById('player'); return v.readyState >= 2 && !v.paused "
                            "&& v.currentTime > 0; }", timeout=30_000)
     first_time = page.evaluate("document.getElementById('player').currentTime")
     assert start_s - 0.5 <= first_time <= start_s + 5, (first_time, start_s)
-    page.wait_for_timeout(1500)
-    later = page.evaluate("document.getElementById('player').currentTime")
-    assert later > first_time, "the video is playing"
+    moment_start = detail["playback"]["moment_start_s"]
+    page.wait_for_function(f"() => document.getElementById('player').currentTime > {moment_start + 1.0}", timeout=30_000)
     page.evaluate("document.getElementById('player').pause()")
     drawn = page.evaluate("""() => { const c = document.getElementById('overlay');
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
