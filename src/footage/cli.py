@@ -347,13 +347,25 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     options = ServeOptions(db_path=_db(args), settings=load_settings(args.config), host=args.host, token=token,
                            index_roots=tuple(args.index_root))
     app = create_app(options)
+    _check_listen(args.host, args.port)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"footage: serving {options.db_path} at http://{shown}:{args.port}/ (Ctrl+C stops)", file=sys.stderr)
-    try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
-    except OSError as exc:  # the port is taken, or the address is not this computer's
-        raise FootageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from exc
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Fail with one line, before the server starts, when the port is taken or the address is not
+    this computer's (uvicorn would log it and exit with its own status)."""
+    import socket
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise FootageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 
 
 _COMMANDS = {
