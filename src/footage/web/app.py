@@ -17,6 +17,7 @@ from datetime import tzinfo
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -144,7 +145,8 @@ def _add_security(app: FastAPI, options: ServeOptions) -> None:
             response = JSONResponse({"detail": "log in first: send Authorization: Bearer TOKEN"}, status_code=401,
                                     headers={"WWW-Authenticate": "Bearer"})
         else:
-            response = RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+            wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            response = RedirectResponse(f"/login?{urlencode({'next': wanted})}", status_code=303)
         for name, value in _HEADERS.items():
             response.headers.setdefault(name, value)
         return response
