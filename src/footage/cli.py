@@ -97,6 +97,21 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--config", type=Path, help="settings file (TOML) with a [search] table (docs/search.md)")
     search.add_argument("--no-progress", action="store_true")
 
+    export = command("export", "cut a moment (or a span of a camera) into a clip, faces and people blurred by default")
+    export.add_argument("moment_id", type=int, nargs="?", metavar="EVENT_ID", help="a moment id (footage events, search)")
+    export.add_argument("--camera", help="with --from and --to: a span of this camera instead of a moment")
+    export.add_argument("--from", dest="start", metavar="TIME", help="ISO time the clip starts")
+    export.add_argument("--to", dest="end", metavar="TIME", help="ISO time the clip ends")
+    export.add_argument("--out", type=Path, help="the clip, .mp4 (default: CAMERA-YYYYMMDD-HHMMSS.mp4 here)")
+    export.add_argument("--redact", default="faces,people", help="what to hide: faces, people (heads of tracked "
+                        "people), plates, comma-separated, or none for an exact stream copy (default faces,people)")
+    export.add_argument("--keep", type=int, nargs="+", default=[], metavar="TRACK_ID",
+                        help="people who agreed to be shown: their track ids stay visible (footage show EVENT_ID lists them)")
+    export.add_argument("--gif", action="store_true", help="also write a small looping GIF preview beside the clip")
+    export.add_argument("--caption", help="a short caption burnt into the bottom of the picture")
+    export.add_argument("--pad", type=float, default=3.0, metavar="SECONDS", help="seconds before and after a moment")
+    export.add_argument("--format", choices=("table", "json"), default="table")
+
     serve = command("serve", "the review web page: cameras, day timelines, moments, search, indexing jobs")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only; "
                        "any other address needs --token)")
@@ -336,6 +351,40 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from footage.pipeline.export import ExportRequest, export_clip
+
+    zone = load_settings().zone()
+    if (args.moment_id is None) == (args.camera is None):
+        raise FootageError("give either an EVENT_ID or --camera NAME --from TIME --to TIME")
+    if args.camera is not None and not (args.start and args.end):
+        raise FootageError("--camera needs --from and --to")
+    if not 0 <= args.pad <= 600:
+        raise FootageError(f"--pad must be between 0 and 600 seconds, got {args.pad}")
+    try:
+        start = parse_user_time(args.start, zone) if args.start else None
+        end = parse_user_time(args.end, zone) if args.end else None
+    except ValueError as exc:
+        raise FootageError(str(exc)) from exc
+    words = {w.strip() for w in args.redact.split(",") if w.strip()}
+    redact = frozenset() if words == {"none"} else frozenset(words)
+    report = export_clip(_db(args), ExportRequest(
+        moment_id=args.moment_id, camera=args.camera, start_utc=start, end_utc=end, out=args.out, redact=redact,
+        keep=frozenset(args.keep), gif=args.gif, caption=args.caption, pad_s=args.pad))
+    if args.format == "json":
+        print(json.dumps(asdict(report), indent=2, default=str))
+        return 0
+    hidden = f"{', '.join(report.redact)} hidden in {report.frames_with_hidden} of {report.frames} frames" \
+        if report.redact else "nothing hidden (stream copy)"
+    began = report.start_utc.astimezone(zone)
+    print(f"{report.clip}  {report.duration_s:.1f} s of {report.camera} from {began:%Y-%m-%d %H:%M:%S}; {hidden}; "
+          f"{report.wall_s:.1f} s")
+    print(f"{report.sidecar}  sha256 {report.sha256}")
+    if report.gif:
+        print(report.gif)
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -370,7 +419,7 @@ def _check_listen(host: str, port: int) -> None:
 
 _COMMANDS = {
     "index": _cmd_index, "tracks": _cmd_tracks, "events": _cmd_events, "show": _cmd_show, "search": _cmd_search,
-    "status": _cmd_status, "serve": _cmd_serve,
+    "status": _cmd_status, "serve": _cmd_serve, "export": _cmd_export,
     "demo": _cmd_demo,
 }
 

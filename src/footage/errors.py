@@ -8,7 +8,8 @@
     │   ├── MediaNotFoundError   the path does not exist
     │   ├── MediaOpenError       FFmpeg cannot open it (empty, not a video, truncated header)
     │   ├── UnsupportedCodecError  it opens, but no decoder exists for its video stream
-    │   └── CorruptMediaError    decoding failed part-way; frames before the damage were used
+    │   ├── CorruptMediaError    decoding failed part-way; frames before the damage were used
+    │   └── StreamCopyError      a clip cannot be cut without re-encoding (codec, size or settings differ)
     ├── ModelError               a model file is missing or onnxruntime rejects it
     ├── TrackFileError           a MOTChallenge track file is missing or malformed
     ├── QueryError               a search is empty or names a camera the index does not have
@@ -35,6 +36,7 @@ __all__ = [
     "QueryError",
     "RequestError",
     "StoreError",
+    "StreamCopyError",
     "TrackFileError",
     "UnsupportedCodecError",
 ]
@@ -97,3 +99,8 @@ class RequestError(FootageError):
     def __init__(self, message: str, status: int = 400) -> None:
         self.status = status
         super().__init__(message)
+
+
+class StreamCopyError(MediaError):
+    """A stream copy cannot make this clip (pieces with another codec, size or encoder settings, a
+    codec MP4 cannot hold, a later piece starting between keyframes); re-encode instead."""

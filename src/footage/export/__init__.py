@@ -1,0 +1,1 @@
+"""Cut, redact and share clips of moments."""

@@ -1,0 +1,189 @@
+"""Export a clip wired together: find the span (a moment with a few seconds either side, or a
+camera and two times), plan its pieces over the recordings, then either copy the stream (no
+redaction: as fast as the disk) or re-encode it with faces and people hidden, and write the
+sidecar JSON that says what the clip is and what was hidden."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from footage.detect.faces import YuNetFaceDetector
+from footage.errors import FootageError, RequestError, StreamCopyError
+from footage.export.copy import Piece, copy_pieces
+from footage.export.encode import EncodeOptions, encode_clip, partial_name
+from footage.export.plan import ClipPlan, plan_clip
+from footage.export.redact import Box, RedactParams, TrackPath, regions_to_hide
+from footage.store.clips import covering_recordings
+from footage.store.database import connect
+from footage.store.moments import get_moment
+from footage.store.queries import TrackFilter, list_tracks
+from footage.store.records import IndexedTrack
+
+__all__ = ["ExportReport", "ExportRequest", "export_clip"]
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """A moment (``moment_id``, padded by ``pad_s`` each side) or a camera and a wall-clock span;
+    what to hide (``redact``: faces, people, plates; empty: a stream copy) and which track ids to
+    leave visible (``keep``)."""
+
+    moment_id: int | None = None
+    camera: str | None = None
+    start_utc: datetime | None = None
+    end_utc: datetime | None = None
+    out: Path | None = None
+    redact: frozenset[str] = frozenset({"faces", "people"})
+    keep: frozenset[int] = frozenset()
+    gif: bool = False
+    caption: str | None = None
+    pad_s: float = 3.0
+    params: RedactParams = field(default_factory=RedactParams)
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What was written: the clip, its sidecar and GIF, the span, and what was hidden."""
+
+    clip: Path
+    sidecar: Path
+    gif: Path | None
+    camera: str
+    start_utc: datetime
+    end_utc: datetime
+    duration_s: float
+    mode: str
+    redact: tuple[str, ...]
+    kept: tuple[int, ...]
+    frames: int
+    frames_with_hidden: int
+    regions: int
+    sha256: str
+    wall_s: float
+
+
+def _span(conn: sqlite3.Connection, request: ExportRequest) -> tuple[str, datetime, datetime, str | None]:
+    if request.moment_id is not None:
+        moment = get_moment(conn, request.moment_id)
+        if moment is None:
+            raise RequestError(f"no moment {request.moment_id} in the index; `footage events` lists them", 404)
+        pad = timedelta(seconds=request.pad_s)
+        return moment.camera, moment.start_utc - pad, moment.end_utc + pad, moment.description
+    if request.camera is None or request.start_utc is None or request.end_utc is None:
+        raise FootageError("name a moment id, or a camera with --from and --to")
+    return request.camera, request.start_utc, request.end_utc, None
+
+
+def _paths(tracks: list[IndexedTrack], plan: ClipPlan) -> list[TrackPath]:
+    """Each track's boxes in clip seconds (only the pieces of its own recording count)."""
+    paths = []
+    for track in tracks:
+        times, boxes = [], []
+        for piece in plan.pieces:
+            if piece.path != track.recording:
+                continue
+            for box in track.boxes or ():
+                seconds = float(box.pts * track.time_base)
+                if piece.start_s - 2.0 <= seconds <= piece.end_s + 2.0:
+                    times.append(piece.clip_start_s + seconds - piece.start_s)
+                    boxes.append(box.xyxy)
+        if times:
+            order = np.argsort(times)
+            paths.append(TrackPath(track.id, track.label, np.asarray(times)[order], np.asarray(boxes, dtype=np.float64)[order]))
+    return paths
+
+
+def _default_out(camera: str, start: datetime) -> Path:
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in camera).strip("-") or "camera"
+    return Path.cwd() / f"{safe}-{start.strftime('%Y%m%d-%H%M%S')}.mp4"
+
+
+def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
+    """Write the clip, its sidecar ``CLIP.json`` (and ``CLIP.gif``). Raises :class:`FootageError`
+    (one line) for an unknown moment, a span no recording covers, a recording gone from disk, a
+    track to keep that is not in the clip, or an output that cannot be written; nothing partial
+    is left behind."""
+    started = time.perf_counter()
+    unknown = request.redact - {"faces", "people", "plates"}
+    if unknown:
+        raise FootageError(f"cannot redact {', '.join(sorted(unknown))}; choose from faces, people, plates, none")
+    conn = connect(db_path, create=False)
+    try:
+        camera, start, end, description = _span(conn, request)
+        plan = plan_clip(camera, start, end, covering_recordings(conn, camera, start, end))
+        tracks = list_tracks(conn, TrackFilter(camera=camera, since=plan.start_utc, until=plan.end_utc), with_boxes=True)
+    finally:
+        conn.close()
+    missing = request.keep - {t.id for t in tracks}
+    if missing:
+        raise FootageError(f"track(s) {', '.join(map(str, sorted(missing)))} are not in this clip; "
+                           f"tracks in it: {', '.join(str(t.id) for t in tracks if t.label == 'person') or 'none'}")
+    out = Path(request.out) if request.out else _default_out(camera, plan.start_utc)
+    if out.suffix.lower() != ".mp4":
+        raise FootageError(f"the clip is an MP4 file: name it .mp4, not {out.name}")
+    sidecar, gif = out.with_suffix(".json"), out.with_suffix(".gif") if request.gif else None
+    if request.redact:
+        detector = _face_detector() if "faces" in request.redact else None
+        paths = _paths(tracks, plan)
+
+        def hide(clip_s: float, rgb: npt.NDArray[np.uint8]) -> list[Box]:
+            faces = [] if detector is None else [tuple(map(float, b)) for b in detector.detect(rgb[:, :, ::-1]).xyxy]
+            return regions_to_hide(clip_s, faces, paths, redact=request.redact, keep=request.keep,  # type: ignore[arg-type]
+                                   params=request.params)
+
+        encoded = encode_clip(plan.pieces, out, hide, EncodeOptions(blocks=request.params.blocks,
+                                                                   caption=request.caption, gif=gif))
+        frames, hidden, regions, mode = encoded.frames, encoded.frames_with_hidden, encoded.regions, "redacted"
+    else:
+        if request.caption or request.gif:
+            raise FootageError("--caption and --gif re-encode the clip; they need a redaction (the default)")
+        try:
+            copied = copy_pieces([Piece(Path(p.path), p.start_s, p.end_s) for p in plan.pieces], out)
+            frames, hidden, regions, mode = copied.frames, 0, 0, "copy"
+        except StreamCopyError:  # a codec MP4 cannot hold, or pieces that differ: re-encode, hiding nothing
+            encoded = encode_clip(plan.pieces, out, lambda _s, _rgb: [], EncodeOptions())
+            frames, hidden, regions, mode = encoded.frames, 0, 0, "re-encoded"
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    report = ExportReport(out, sidecar, gif, camera, plan.start_utc, plan.end_utc, round(plan.duration_s, 3), mode,
+                          tuple(sorted(request.redact)), tuple(sorted(request.keep)), frames, hidden, regions, digest,
+                          round(time.perf_counter() - started, 3))
+    _write_sidecar(report, plan, description, request.moment_id)
+    return report
+
+
+def _face_detector() -> YuNetFaceDetector:
+    from footage.detect.faces import load_face_detector
+
+    return load_face_detector()
+
+
+def _write_sidecar(report: ExportReport, plan: ClipPlan, description: str | None, moment_id: int | None) -> None:
+    data = {
+        "clip": report.clip.name, "sha256": report.sha256, "created_utc": datetime.now(UTC).isoformat(),
+        "camera": report.camera, "moment": moment_id, "description": description,
+        "start_utc": report.start_utc.isoformat(), "end_utc": report.end_utc.isoformat(),
+        "duration_s": report.duration_s, "unrecorded_gap_s": plan.gaps_s,
+        "source": [{"recording": Path(p.path).name, "start_s": p.start_s, "end_s": p.end_s} for p in plan.pieces],
+        "redaction": {"mode": report.mode, "hidden": list(report.redact), "kept_tracks": list(report.kept),
+                      "frames": report.frames, "frames_with_hidden_regions": report.frames_with_hidden,
+                      "regions": report.regions, "method": "pixelated into blocks of their mean colour"},
+        "stripped": ["audio", "container metadata (location, device, creation time, original file name)"],
+    }
+    partial = partial_name(report.sidecar)
+    try:
+        partial.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        partial.replace(report.sidecar)
+    except OSError as exc:
+        report.clip.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
+        raise FootageError(f"cannot write {report.sidecar}: {exc.strerror or exc}") from exc
+
