@@ -20,11 +20,13 @@ from PIL import Image, ImageDraw, ImageFont
 from footage.errors import CorruptMediaError, FootageError, MediaNotFoundError, MediaOpenError
 from footage.export.plan import PlannedPiece
 from footage.export.redact import Box, pixelate
+from footage.pipeline.prefetch import prefetch
 
 __all__ = ["EncodeOptions", "EncodeReport", "encode_clip", "partial_name"]
 
-#: which regions to hide in a frame: (clip seconds, HxWx3 RGB frame) -> boxes in its pixels
-HideFn = Callable[[float, npt.NDArray[np.uint8]], Sequence[Box]]
+#: which regions to hide in a frame: (clip seconds, the frame shrunk to ``detect_width`` as HxWx3
+#: BGR, full width / that width) -> boxes in the pixels of the full frame
+HideFn = Callable[[float, npt.NDArray[np.uint8], float], Sequence[Box]]
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,8 @@ class EncodeOptions:
     ``gif_fps`` frames a second."""
 
     blocks: int = 5
-    preset: str = "veryfast"
+    detect_width: int = 640
+    preset: str = "superfast"
     crf: int = 23
     caption: str | None = None
     gif: Path | None = None
@@ -82,6 +85,16 @@ def _frames(pieces: Sequence[PlannedPiece]) -> Iterator[tuple[float, av.VideoFra
                 raise CorruptMediaError(piece.path, f"decoding failed: {exc}") from exc
 
 
+def _with_regions(pieces: Sequence[PlannedPiece], hide: HideFn, width: int) -> Iterator[tuple[float, av.VideoFrame, list[Box]]]:
+    """Each frame with the regions to hide in it (this runs in a worker thread, beside encoding)."""
+    for clip_s, frame in _frames(pieces):
+        small_width = min(width, frame.width)
+        small_height = max(2, round(frame.height * small_width / frame.width))
+        small: npt.NDArray[np.uint8] = frame.reformat(width=small_width, height=small_height,  # type: ignore[assignment]
+                                                      format="bgr24").to_ndarray()
+        yield clip_s, frame, list(hide(clip_s, small, frame.width / small_width))
+
+
 def _caption(image: npt.NDArray[np.uint8], text: str) -> npt.NDArray[np.uint8]:
     picture = Image.fromarray(image)
     pen = ImageDraw.Draw(picture)
@@ -121,7 +134,7 @@ def _encode(pieces: Sequence[PlannedPiece], partial: Path, gif: Path | None, hid
     clip_s = 0.0
     with av.open(str(partial), mode="w", format="mp4", options={"movflags": "+faststart"}) as output:
         stream = None
-        for clip_s, frame in _frames(pieces):
+        for clip_s, frame, boxes in prefetch(_with_regions(pieces, hide, options.detect_width), depth=6):
             image: npt.NDArray[np.uint8] = frame.to_ndarray(format="rgb24")  # type: ignore[assignment]
             height, width = image.shape[0] - image.shape[0] % 2, image.shape[1] - image.shape[1] % 2
             image = image[:height, :width]
@@ -130,7 +143,6 @@ def _encode(pieces: Sequence[PlannedPiece], partial: Path, gif: Path | None, hid
                 stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
                 stream.codec_context.time_base = Fraction(1, 1000)
                 stream.options = {"preset": options.preset, "crf": str(options.crf)}
-            boxes = list(hide(clip_s, image))
             if boxes:
                 image = pixelate(image, boxes, options.blocks)
                 hidden_frames += 1

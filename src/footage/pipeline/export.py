@@ -135,10 +135,10 @@ def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
         detector = _face_detector() if "faces" in request.redact else None
         paths = _paths(tracks, plan)
 
-        def hide(clip_s: float, rgb: npt.NDArray[np.uint8]) -> list[Box]:
-            faces = [] if detector is None else [tuple(map(float, b)) for b in detector.detect(rgb[:, :, ::-1]).xyxy]
-            return regions_to_hide(clip_s, faces, paths, redact=request.redact, keep=request.keep,  # type: ignore[arg-type]
-                                   params=request.params)
+        def hide(clip_s: float, small_bgr: npt.NDArray[np.uint8], scale: float) -> list[Box]:
+            found = detector.detect(small_bgr).xyxy * scale if detector is not None else np.zeros((0, 4))
+            faces = [(float(b[0]), float(b[1]), float(b[2]), float(b[3])) for b in found]
+            return regions_to_hide(clip_s, faces, paths, redact=request.redact, keep=request.keep, params=request.params)
 
         encoded = encode_clip(plan.pieces, out, hide, EncodeOptions(blocks=request.params.blocks,
                                                                    caption=request.caption, gif=gif))
@@ -150,7 +150,7 @@ def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
             copied = copy_pieces([Piece(Path(p.path), p.start_s, p.end_s) for p in plan.pieces], out)
             frames, hidden, regions, mode = copied.frames, 0, 0, "copy"
         except StreamCopyError:  # a codec MP4 cannot hold, or pieces that differ: re-encode, hiding nothing
-            encoded = encode_clip(plan.pieces, out, lambda _s, _rgb: [], EncodeOptions())
+            encoded = encode_clip(plan.pieces, out, lambda _s, _small, _scale: [], EncodeOptions())
             frames, hidden, regions, mode = encoded.frames, 0, 0, "re-encoded"
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
     report = ExportReport(out, sidecar, gif, camera, plan.start_utc, plan.end_utc, round(plan.duration_s, 3), mode,
