@@ -112,6 +112,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--pad", type=float, default=3.0, metavar="SECONDS", help="seconds before and after a moment")
     export.add_argument("--format", choices=("table", "json"), default="table")
 
+    share = command("share", "a moment as a folder to upload anywhere: a page, the redacted clip, a poster, its story")
+    share.add_argument("moment_id", type=int, metavar="EVENT_ID")
+    share.add_argument("--out", type=Path, help="the folder to create (default: share-EVENT_ID here)")
+    share.add_argument("--redact", default="faces,people", help="as for export (default faces,people)")
+    share.add_argument("--keep", type=int, nargs="+", default=[], metavar="TRACK_ID", help="people who agreed to be shown")
+    share.add_argument("--caption", help="a short caption burnt into the clip")
+
     serve = command("serve", "the review web page: cameras, day timelines, moments, search, indexing jobs")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only; "
                        "any other address needs --token)")
@@ -366,8 +373,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         end = parse_user_time(args.end, zone) if args.end else None
     except ValueError as exc:
         raise FootageError(str(exc)) from exc
-    words = {w.strip() for w in args.redact.split(",") if w.strip()}
-    redact = frozenset() if words == {"none"} else frozenset(words)
+    redact = _redactions(args.redact)
     report = export_clip(_db(args), ExportRequest(
         moment_id=args.moment_id, camera=args.camera, start_utc=start, end_utc=end, out=args.out, redact=redact,
         keep=frozenset(args.keep), gif=args.gif, caption=args.caption, pad_s=args.pad))
@@ -382,6 +388,23 @@ def _cmd_export(args: argparse.Namespace) -> int:
     print(f"{report.sidecar}  sha256 {report.sha256}")
     if report.gif:
         print(report.gif)
+    return 0
+
+
+def _redactions(text: str) -> frozenset[str]:
+    words = {w.strip() for w in text.split(",") if w.strip()}
+    return frozenset() if words == {"none"} else frozenset(words)
+
+
+def _cmd_share(args: argparse.Namespace) -> int:
+    from footage.pipeline.export import ExportRequest
+    from footage.pipeline.share import share_moment
+
+    folder = args.out or Path.cwd() / f"share-{args.moment_id}"
+    request = ExportRequest(redact=_redactions(args.redact), keep=frozenset(args.keep), caption=args.caption)
+    report = share_moment(_db(args), args.moment_id, folder, load_settings().zone(), request)
+    print(f"{report.folder}/  index.html, clip.mp4 ({report.export.duration_s:.1f} s, "
+          f"{', '.join(report.export.redact) or 'nothing'} hidden), poster.jpg: upload the folder as it is")
     return 0
 
 
@@ -419,7 +442,7 @@ def _check_listen(host: str, port: int) -> None:
 
 _COMMANDS = {
     "index": _cmd_index, "tracks": _cmd_tracks, "events": _cmd_events, "show": _cmd_show, "search": _cmd_search,
-    "status": _cmd_status, "serve": _cmd_serve, "export": _cmd_export,
+    "status": _cmd_status, "serve": _cmd_serve, "export": _cmd_export, "share": _cmd_share,
     "demo": _cmd_demo,
 }
 
