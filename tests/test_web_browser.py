@@ -204,3 +204,61 @@ def test_index_a_folder_from_the_page_with_live_progress(server: str, browser: o
     _save(page, "jobs.png", tmp_path, readme=True)
     page.goto(server + "/")
     assert "kitchen" in page.locator("section.camera h2").all_inner_texts()
+
+
+@pytest.mark.slow
+def test_share_a_moment_and_watch_it_as_a_stranger(server: str, browser: object, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+
+    # the campus moment with the most people on its key frame
+    listed = page.request.get(f"{server}/api/moments?camera=campus%20path").json()["moments"]
+    details = [page.request.get(f"{server}/api/moments/{m['id']}").json() for m in listed if m["keyframe_url"]]
+    detail = max(details, key=lambda d: sum(1 for p in d["key_people"] if p["box"]))
+    placed = [p for p in detail["key_people"] if p["box"]]
+    assert placed, "someone stands on the key frame"
+    page.goto(server + detail["moment"]["url"])
+    page.locator("#share").scroll_into_view_if_needed()
+
+    # a keep-or-blur choice over each person on the key frame, everyone blurred by default
+    frame = page.locator(".keep-frame img").bounding_box()
+    assert frame is not None
+    for person in placed:
+        box = page.locator(f'.keep-box[data-track="{person["track_id"]}"]').bounding_box()
+        assert box is not None
+        assert box["x"] == pytest.approx(frame["x"] + person["box"][0] * frame["width"], abs=3)
+        assert box["y"] == pytest.approx(frame["y"] + person["box"][1] * frame["height"], abs=3)
+    assert page.locator("#export-form input[name=keep]").count() >= len(placed)
+    assert page.locator("#export-form input[name=keep]:checked").count() == 0
+    assert page.locator(".keep-box .if-blurred").first.is_visible()
+    _save(page, "export.png", tmp_path)
+
+    page.click("#create-share")
+    page.wait_for_selector("#share-result:not([hidden])", timeout=300_000)
+    link = page.input_value("#share-link")
+    assert link.startswith(server + "/s/") and link.endswith("/"), link
+    assert page.inner_text("#share-expires")[:4].isdigit()
+    assert not problems, problems
+
+    # a stranger: a new browser context, no cookies, nothing but the link
+    stranger = browser.new_context(viewport={"width": 1000, "height": 760})  # type: ignore[attr-defined]
+    view = stranger.new_page()
+    seen: list[str] = []
+    view.on("console", lambda message: seen.append(message.text) if message.type == "error" else None)
+    view.on("response", lambda answer: seen.append(f"{answer.status} {answer.url}")
+            if answer.status >= 400 and "/s/" in answer.url else None)
+    view.goto(link)
+    assert view.title() == detail["moment"]["kind"].replace("_", " ").capitalize()
+    view.evaluate("document.getElementById('clip').play()")
+    view.wait_for_function("() => { const v = document.getElementById('clip'); return v.readyState >= 2 && v.currentTime > 0.3; }",
+                           timeout=30_000)
+    first = view.evaluate("document.getElementById('clip').currentTime")
+    view.wait_for_function(f"() => document.getElementById('clip').currentTime > {first + 0.5}", timeout=30_000)
+    assert view.evaluate("document.getElementById('clip').videoWidth") == 768
+    assert view.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") == "960px", "its inline style applies"
+    view.evaluate("document.getElementById('clip').pause()")
+    _save(view, "share.png", tmp_path)
+    assert not seen, seen
+    stranger.close()

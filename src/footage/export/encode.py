@@ -5,6 +5,7 @@ renamed, so a failure leaves nothing behind."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -121,7 +122,8 @@ def encode_clip(pieces: Sequence[PlannedPiece], out: Path, hide: HideFn, options
     finally:
         for leftover in (partial, gif_partial):
             if leftover is not None:
-                leftover.unlink(missing_ok=True)
+                with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # never made: no folder there
+                    leftover.unlink()
 
 
 def _encode(pieces: Sequence[PlannedPiece], partial: Path, gif: Path | None, hide: HideFn,

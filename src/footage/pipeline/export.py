@@ -84,21 +84,27 @@ def _span(conn: sqlite3.Connection, request: ExportRequest) -> tuple[str, dateti
 
 
 def _paths(tracks: list[IndexedTrack], plan: ClipPlan) -> list[TrackPath]:
-    """Each track's boxes in clip seconds (only the pieces of its own recording count)."""
+    """Each track's boxes in clip seconds (the piece of its own recording decides the shift). All
+    samples are kept, even those outside the clip, so a box between two of them is interpolated;
+    the first and last boxes are held to the track's first and last sighting, because a person
+    standing still in a still scene is sampled rarely but was there the whole time."""
     paths = []
     for track in tracks:
-        times, boxes = [], []
-        for piece in plan.pieces:
-            if piece.path != track.recording:
-                continue
-            for box in track.boxes or ():
-                seconds = float(box.pts * track.time_base)
-                if piece.start_s - 2.0 <= seconds <= piece.end_s + 2.0:
-                    times.append(piece.clip_start_s + seconds - piece.start_s)
-                    boxes.append(box.xyxy)
-        if times:
-            order = np.argsort(times)
-            paths.append(TrackPath(track.id, track.label, np.asarray(times)[order], np.asarray(boxes, dtype=np.float64)[order]))
+        piece = next((p for p in plan.pieces if p.path == track.recording), None)
+        if piece is None or not track.boxes:
+            continue
+        shift = piece.clip_start_s - piece.start_s
+        times = [float(box.pts * track.time_base) + shift for box in track.boxes]
+        boxes = [box.xyxy for box in track.boxes]
+        first, last = float(track.first_pts * track.time_base) + shift, float(track.last_pts * track.time_base) + shift
+        if first < times[0]:
+            times.insert(0, first)
+            boxes.insert(0, boxes[0])
+        if last > times[-1]:
+            times.append(last)
+            boxes.append(boxes[-1])
+        order = np.argsort(times, kind="stable")
+        paths.append(TrackPath(track.id, track.label, np.asarray(times)[order], np.asarray(boxes, dtype=np.float64)[order]))
     return paths
 
 

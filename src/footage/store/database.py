@@ -15,7 +15,7 @@ from platformdirs import user_data_path
 from footage.errors import StoreError
 from footage.store.schema import migrate
 
-__all__ = ["connect", "default_db_path", "playable_dir", "thumbnail_dir", "transaction"]
+__all__ = ["connect", "default_db_path", "playable_dir", "shares_dir", "thumbnail_dir", "transaction"]
 
 
 def default_db_path() -> Path:
@@ -31,6 +31,11 @@ def thumbnail_dir(db_path: Path) -> Path:
 def playable_dir(db_path: Path) -> Path:
     """Where browser-playable copies of recordings (remuxed or transcoded) are cached."""
     return db_path.parent / f"{db_path.stem}-playable"
+
+
+def shares_dir(db_path: Path) -> Path:
+    """Where the review app writes share links' folders (one per token: page, clip, poster)."""
+    return db_path.parent / f"{db_path.stem}-shares"
 
 
 def connect(db_path: Path, *, create: bool = True) -> sqlite3.Connection:

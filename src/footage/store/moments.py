@@ -53,11 +53,11 @@ def insert_moments(conn: sqlite3.Connection, recording_id: int, camera_id: int, 
         seen = sorted({row[2] for row in tracks if row[3] <= stored.end_utc_us and row[4] >= stored.start_utc_us})
         cursor = conn.execute(
             """INSERT INTO moments (recording_id, camera_id, kind, start_s, end_s, start_utc_us, end_utc_us, people,
-                   tracks, description, keyframe, score, labels, spans, seen)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   tracks, description, keyframe, score, labels, spans, seen, key_s)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (recording_id, camera_id, m.kind, m.start_s, m.end_s, stored.start_utc_us, stored.end_utc_us, m.people,
              json.dumps([local[t] for t in m.tracks if t in local]), m.description, stored.keyframe, m.score,
-             ",".join(m.labels), encode_spans((e.kind, e.duration_s) for e in m.events), ",".join(seen)),
+             ",".join(m.labels), encode_spans((e.kind, e.duration_s) for e in m.events), ",".join(seen), m.key_s),
         )
         conn.executemany(
             "INSERT INTO events (moment_id, kind, start_s, end_s, subjects, facts) VALUES (?, ?, ?, ?, ?, ?)",
@@ -184,7 +184,7 @@ def _moment(row: sqlite3.Row, labels: dict[int, str]) -> IndexedMoment:
         start_utc=utc_from_us(row["start_utc_us"]), end_utc=utc_from_us(row["end_utc_us"]),
         start_s=row["start_s"], end_s=row["end_s"], people=row["people"],
         tracks=tuple((t, labels.get(t, "?")) for t in json.loads(row["tracks"])),
-        description=row["description"], keyframe=row["keyframe"], score=row["score"],
+        description=row["description"], keyframe=row["keyframe"], score=row["score"], key_s=row["key_s"],
     )
 
 

@@ -118,7 +118,8 @@ class IndexedEvent:
 @dataclass(frozen=True)
 class IndexedMoment:
     """A moment as stored. ``start_s``/``end_s`` are media time in ``recording``; ``tracks``
-    pairs each track id with its label; ``events`` is filled by :func:`get_moment` only."""
+    pairs each track id with its label; ``events`` is filled by :func:`get_moment` only;
+    ``key_s`` is the media time its key frame shows (None in indexes older than schema 4)."""
 
     id: int
     camera: str
@@ -135,6 +136,7 @@ class IndexedMoment:
     keyframe: str | None
     score: float
     events: tuple[IndexedEvent, ...] = ()
+    key_s: float | None = None
 
     @property
     def duration_s(self) -> float:

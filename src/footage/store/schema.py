@@ -131,6 +131,24 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX moments_by_score ON moments(score);
     """,
+    # 4: share links of the review app (a redacted copy of a moment in a folder beside the index,
+    # served without login to whoever has the token until it expires or is revoked), and each
+    # moment's key time, so the review pages can place things over its key frame
+    """
+    ALTER TABLE moments ADD COLUMN key_s REAL;
+    CREATE TABLE shares (
+        token TEXT PRIMARY KEY,
+        moment_id INTEGER NOT NULL REFERENCES moments(id) ON DELETE CASCADE,
+        folder TEXT NOT NULL,
+        created_utc_us INTEGER NOT NULL,
+        expires_utc_us INTEGER NOT NULL,
+        revoked_utc_us INTEGER,
+        keep TEXT NOT NULL DEFAULT '[]',
+        redact TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX shares_by_moment ON shares(moment_id);
+    CREATE INDEX shares_by_created ON shares(created_utc_us);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

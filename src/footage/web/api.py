@@ -1,23 +1,28 @@
 """The JSON routes under ``/api/``: one per page, returning the same view record the page shows
 (the pages in :mod:`footage.web.pages` use these functions as their dependencies). No SQL here:
-each route asks :mod:`views`, :mod:`day`, :mod:`found` or the job runner."""
+each route asks :mod:`views`, :mod:`day`, :mod:`found`, :mod:`shares` or the job runner."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel, BeforeValidator, Field
+from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi.responses import FileResponse
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
+from starlette.background import BackgroundTask
 
 from footage.errors import RequestError
 from footage.events import EVENT_KINDS
 from footage.store.moments import MomentFilter
+from footage.web import shares as links
 from footage.web.app import WebState, open_connection, web_state
 from footage.web.day import DayView, day_view
 from footage.web.found import SearchView, search_view
 from footage.web.jobs import JobView
+from footage.web.shares import DEFAULT_DAYS, MAX_DAYS, ShareChoice, ShareView
 from footage.web.timeline import ZOOM_LADDER_S
 from footage.web.views import CameraCard, MomentDetail, MomentPage, cameras_view, moment_detail, moments_view
 
@@ -33,6 +38,17 @@ CameraName = Annotated[str, Path(min_length=1, max_length=200, description="came
 Day = Annotated[date | None, Query(description="local calendar day, YYYY-MM-DD (default: the camera's latest with footage)")]
 #: the moment list's filter form sends an unset field as ``name=``: that means "any", not a bad value
 _BLANK_IS_ANY = BeforeValidator(lambda value: None if value == "" else value)
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+TrackId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _printable(text: str) -> str:
+    if not text.isprintable():
+        raise ValueError("a caption is one line of printable text")
+    return text
+
+
+Caption = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_printable)]
 
 
 @router.get("/cameras", summary="Cameras: hours indexed and latest moments")
@@ -70,7 +86,7 @@ def moments(
 
 
 @router.get("/moments/{moment_id}", summary="One moment: events, people and objects, playback")
-def moment(state: State, conn: Connection, moment_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> MomentDetail:
+def moment(state: State, conn: Connection, moment_id: Id) -> MomentDetail:
     return moment_detail(conn, moment_id, state.zone, state.options.settings.web)
 
 
@@ -105,6 +121,57 @@ def start_job(state: State, job: JobRequest) -> JobView:
 @router.get("/jobs/{job_id}", summary="One indexing job")
 def job(state: State, job_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> JobView:
     return state.jobs.get(job_id)
+
+
+Redaction = Literal["faces", "people", "plates"]
+
+
+class ShareRequest(BaseModel):
+    """Make a share link for a moment. Everyone is hidden unless listed in ``keep`` (people who
+    agreed to be shown); ``redact`` empty shares the clip as recorded."""
+
+    keep: tuple[TrackId, ...] = Field(default=(), max_length=100, description="track ids left visible")
+    redact: tuple[Redaction, ...] = Field(default=("faces", "people"), max_length=3, description="what to hide")
+    days: int = Field(default=DEFAULT_DAYS, ge=1, le=MAX_DAYS, description="how many days the link works")
+    caption: Caption | None = Field(default=None, description="a short caption burnt into the clip")
+
+
+@router.post("/moments/{moment_id}/shares", status_code=201, summary="Make a share link: the moment's clip, redacted")
+def create_share(state: State, conn: Connection, moment_id: Id, body: ShareRequest) -> ShareView:
+    choice = ShareChoice(frozenset(body.keep), frozenset(body.redact), body.days, body.caption)
+    with state.exporting:
+        return links.create_link(conn, state.options.db_path, moment_id, choice, state.zone, datetime.now(UTC))
+
+
+@router.get("/shares", summary="Share links, newest first, live or not")
+def shares(state: State, conn: Connection) -> tuple[ShareView, ...]:
+    return links.share_views(conn, state.options.db_path, state.zone, datetime.now(UTC))
+
+
+@router.delete("/shares/{token}", status_code=204, response_class=Response, summary="Revoke a share link (its folder is deleted)")
+def revoke(state: State, conn: Connection, token: Annotated[str, Path(max_length=100)]) -> Response:
+    links.revoke_link(conn, state.options.db_path, token, datetime.now(UTC))
+    return Response(status_code=204)
+
+
+_MP4 = {200: {"content": {"video/mp4": {}}, "description": "the clip, as a download"},
+        400: {"description": "a bad choice (a track to keep that is not in the clip)"}, 404: {"description": "no such moment"}}
+
+
+@router.get("/moments/{moment_id}/export", response_class=FileResponse, responses=_MP4,  # type: ignore[arg-type]
+            summary="Download the moment's clip, faces and people hidden unless kept")
+def export(
+    state: State, moment_id: Id,
+    keep: Annotated[list[TrackId] | None, Query(max_length=100, description="track ids left visible")] = None,
+    redact: Annotated[list[Annotated[str, Field(max_length=100)]] | None,
+                      Query(max_length=10, description="faces, people, plates (comma-separated); none")] = None,
+    caption: Annotated[Caption | None, _BLANK_IS_ANY, Query(description="a short caption burnt into the clip")] = None,
+) -> FileResponse:
+    choice = ShareChoice(frozenset(keep or ()), links.redactions(redact), caption=caption)
+    with state.exporting:
+        clip, folder = links.export_download(state.options.db_path, moment_id, choice)
+    return FileResponse(clip, media_type="video/mp4", filename=clip.name, headers={"Cache-Control": "no-store"},
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
 
 
 def _checked(day: date | None) -> date | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -56,7 +57,8 @@ class ServeOptions:
 
 @dataclass(frozen=True)
 class WebState:
-    """What every request handler may use; built once by :func:`create_app`."""
+    """What every request handler may use; built once by :func:`create_app`. ``exporting`` is
+    held while a clip is re-encoded for a download or a share link: one at a time."""
 
     options: ServeOptions
     zone: tzinfo
@@ -65,6 +67,7 @@ class WebState:
     embedder: Embedder | None
     thumbnails: Path
     playable: Path
+    exporting: threading.Lock = field(default_factory=threading.Lock)
 
 
 def create_app(options: ServeOptions) -> FastAPI:
@@ -91,11 +94,12 @@ def create_app(options: ServeOptions) -> FastAPI:
                   description="Review the moments footage found: cameras, day timelines, moments, search, indexing jobs. "
                               "Every page has a JSON twin under /api/.")
     app.state.web = state
-    from footage.web import api, media, pages
+    from footage.web import api, media, pages, public
 
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(media.router)
+    app.include_router(public.router)
     app.mount("/static", StaticFiles(directory=str(package / "static")), name="static")
     _add_security(app, options)
     _add_error_handlers(app, templates)
@@ -116,7 +120,9 @@ def open_connection(request: Request) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-_OPEN_PATHS = ("/login", "/static/")
+#: reachable without logging in: the log-in page, the app's own scripts and styles, and share
+#: links (``/s/TOKEN/...``), whose routes answer only the files of a link that works
+_OPEN_PATHS = ("/login", "/static/", "/s/")
 _HEADERS = {
     "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -166,6 +172,8 @@ def _status(exc: FootageError) -> int:
 
 def _add_error_handlers(app: FastAPI, templates: Jinja2Templates) -> None:
     def answer(request: Request, status: int, message: str) -> Response:
+        if request.url.path.startswith("/s/"):  # strangers with a share link see nothing of the app
+            return PlainTextResponse(message, status_code=status)
         if _wants_json(request.url.path):
             return JSONResponse({"detail": message}, status_code=status)
         context: dict[str, Any] = {"status": status, "message": message}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -13,6 +13,7 @@ from footage.events import EVENT_KINDS
 from footage.web import api, security
 from footage.web.api import Connection, State
 from footage.web.day import DayView
+from footage.web.shares import ShareView
 from footage.web.views import CameraCard, MomentDetail, MomentPage
 
 __all__ = ["router"]
@@ -67,6 +68,17 @@ def jobs_form(state: State, path: Annotated[str, Form(max_length=4096)],
               camera: Annotated[str, Form(max_length=100)] = "") -> Response:
     state.jobs.submit(path, camera.strip() or None)
     return RedirectResponse("/jobs", status_code=303)
+
+
+@router.get("/shares", summary="Share links page: which moment, until when, revoke")
+def shares_page(request: Request, shares: Annotated[tuple[ShareView, ...], Depends(api.shares)]) -> HTMLResponse:
+    return _render(request, "shares.html", shares=shares)
+
+
+@router.post("/shares/{token}/revoke", summary="Revoke a share link (form)")
+def revoke_form(state: State, conn: Connection, token: Annotated[str, Path(max_length=100)]) -> Response:
+    api.revoke(state, conn, token)
+    return RedirectResponse("/shares", status_code=303)
 
 
 @router.get("/login", summary="Log-in page (only when a token is set)")

@@ -18,6 +18,7 @@ from footage.store import review
 from footage.store.moments import MomentFilter, count_moments, get_moment, list_moments
 from footage.store.queries import TrackFilter, list_tracks
 from footage.store.records import IndexedMoment, IndexedTrack
+from footage.web.keyframe import KeyPerson, people_at_key
 from footage.web.params import WebParams
 
 __all__ = [
@@ -168,6 +169,9 @@ class Playback:
 
 @dataclass(frozen=True)
 class MomentDetail:
+    """A moment's page. ``key_s`` is the media time of its key frame, where ``key_people`` (the
+    involved people) stand; ``export_url`` downloads it redacted, ``shares_url`` makes a share link."""
+
     moment: MomentCard
     recording: str
     events: tuple[EventView, ...]
@@ -175,6 +179,10 @@ class MomentDetail:
     overlays: tuple[Overlay, ...]
     playback: Playback | None
     timeline_url: str
+    key_s: float
+    key_people: tuple[KeyPerson, ...]
+    export_url: str
+    shares_url: str
 
 
 def moment_detail(conn: sqlite3.Connection, moment_id: int, zone: tzinfo, params: WebParams) -> MomentDetail:
@@ -192,6 +200,9 @@ def moment_detail(conn: sqlite3.Connection, moment_id: int, zone: tzinfo, params
     window = (moment.start_s - params.preroll_s - 1.0, moment.end_s + 10.0)
     size = (recording.width, recording.height) if recording is not None and recording.width else None
     day = moment.start_utc.astimezone(zone)
+    overlays = _overlays(tracks, window, size) if size else ()
+    # indexes older than schema 4 did not keep the key time: the middle of the moment is near it
+    key_s = round(moment.key_s if moment.key_s is not None else (moment.start_s + moment.end_s) / 2, 3)
     return MomentDetail(
         moment=moment_card(moment, zone),
         recording=moment.recording.rsplit("/", 1)[-1],
@@ -199,10 +210,14 @@ def moment_detail(conn: sqlite3.Connection, moment_id: int, zone: tzinfo, params
                                round(e.end_s - e.start_s, 2), e.subjects) for e in moment.events),
         tracks=tuple(TrackView(t.id, t.label, t.first_utc.astimezone(zone), t.last_utc.astimezone(zone),
                                f"/media/tracks/{t.id}/thumbnail.jpg" if t.thumbnail else None) for t in tracks),
-        overlays=_overlays(tracks, window, size) if size else (),
+        overlays=overlays,
         playback=playback,
         timeline_url=f"{camera_url(moment.camera)}?" + urlencode({"day": day.date().isoformat(),
                                                                   "at": day.strftime("%H:%M:%S"), "span": 1800}),
+        key_s=key_s,
+        key_people=people_at_key([(t.id, t.label) for t in tracks], {o.track_id: o.boxes for o in overlays}, key_s),
+        export_url=f"/api/moments/{moment.id}/export",
+        shares_url=f"/api/moments/{moment.id}/shares",
     )
 
 

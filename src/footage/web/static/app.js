@@ -1,5 +1,6 @@
 // footage review pages: a little plain JavaScript, no build step. Every page works without it;
-// this adds click-to-zoom on the timeline, box overlays on the moment video, and live job progress.
+// this adds click-to-zoom on the timeline, box overlays on the moment video, live job progress, and
+// share links made from the moment page.
 "use strict";
 
 function setUpStrip(strip) {
@@ -113,6 +114,71 @@ function setUpJobs(list) {
   }, 1000);
 }
 
+function setUpShare(section) {
+  // "Create share link" posts the choices of the export form (who to leave visible, what to hide,
+  // for how many days) and shows the link it answers; "Download clip" is the form's own submit.
+  const form = document.getElementById("export-form");
+  const button = document.getElementById("create-share");
+  const status = document.getElementById("share-status");
+  const link = document.getElementById("share-link");
+
+  function choice() {
+    const data = new FormData(form);
+    const caption = String(data.get("caption") || "").trim();
+    return {
+      keep: data.getAll("keep").map(Number),
+      redact: data.getAll("redact").filter((value) => value !== ""),
+      days: Number(data.get("days") || 7),
+      caption: caption || null,
+    };
+  }
+
+  function problem(body) {
+    if (body && typeof body.detail === "string") return body.detail;
+    if (body && Array.isArray(body.detail)) return body.detail.map((e) => `${e.loc.slice(1).join(".")}: ${e.msg}`).join("; ");
+    return "the server did not say why";
+  }
+
+  button.addEventListener("click", async () => {
+    if (!form.reportValidity()) return;
+    button.disabled = true;
+    status.textContent = "Making the redacted clip, this takes a moment…";
+    try {
+      const answer = await fetch(section.dataset.sharesUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(choice()),
+      });
+      const body = await answer.json().catch(() => null);
+      if (!answer.ok) throw new Error(problem(body));
+      link.value = new URL(body.url, window.location.href).href;
+      document.getElementById("share-open").href = body.url;
+      // the server's own local time, as the pages show times
+      document.getElementById("share-expires").textContent = body.expires.slice(0, 16).replace("T", " ");
+      document.getElementById("share-result").hidden = false;
+      status.textContent = "";
+    } catch (error) {
+      status.textContent = `No link made: ${error.message}`;
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  form.addEventListener("submit", () => {
+    status.textContent = "The clip downloads when it is ready (a redacted clip takes a while).";
+  });
+
+  document.getElementById("copy-share").addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(link.value);
+      status.textContent = "Link copied.";
+    } catch {
+      link.select();  // the clipboard needs a secure page: select it for the user to copy
+      status.textContent = "Press Ctrl+C (or Cmd+C) to copy the selected link.";
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const strip = document.getElementById("strip");
   if (strip) setUpStrip(strip);
@@ -120,4 +186,6 @@ document.addEventListener("DOMContentLoaded", () => {
   if (video) setUpPlayer(video);
   const jobs = document.getElementById("jobs");
   if (jobs) setUpJobs(jobs);
+  const share = document.getElementById("share");
+  if (share) setUpShare(share);
 });
