@@ -380,8 +380,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(asdict(report), indent=2, default=str))
         return 0
-    hidden = f"{', '.join(report.redact)} hidden in {report.frames_with_hidden} of {report.frames} frames" \
-        if report.redact else f"nothing hidden ({'stream copy' if report.mode == 'copy' else 're-encoded: MP4 cannot hold its codec'})"
+    copied = "stream copy" if report.mode == "copy" else "re-encoded: MP4 cannot hold its codec"
+    hidden = (f"{', '.join(report.redact)} hidden in {report.frames_with_hidden} of {report.frames} frames"
+              if report.redact else f"nothing hidden ({copied})")
     began = report.start_utc.astimezone(zone)
     print(f"{report.clip}  {report.duration_s:.1f} s of {report.camera} from {began:%Y-%m-%d %H:%M:%S}; {hidden}; "
           f"{report.wall_s:.1f} s")
