@@ -29,11 +29,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from footage.errors import StoreError
+from footage.errors import RequestError, StoreError
 from footage.store.database import connect, shares_dir
 from footage.store.shares import get_share, list_shares
 from footage.web import shares as links
 from footage.web.app import ServeOptions, create_app
+from footage.web.keyframe import box_at, people_at_key
 from test_web_security import copy_index, raw_get
 
 BASE = "http://testserver.example"
@@ -295,10 +296,32 @@ def test_the_moment_page_offers_a_choice_per_person_on_the_key_frame(owner: Test
     person = moment["key_people"][0]
     box = person["box"]
     assert box is not None and 0 <= box[0] < box[2] <= 1 and 0 <= box[1] < box[3] <= 1
-    label = re.search(rf'<label class="keep-box" data-track="{person["track_id"]}" style="([^"]+)"', text)
+    label = re.search(rf'<label class="keep-box" data-track="{person["track_id"]}"[^>]* style="([^"]+)"', text)
     assert label is not None and f"left: {box[0] * 100:.3f}%" in label.group(1)
     boxes = re.findall(r'<input type="checkbox" name="keep" value="(\d+)"( checked)?>', text)
     assert boxes == [(str(person["track_id"]), "")], "everyone is blurred unless ticked"
     assert 'name="redact" value="faces" checked' in text and 'name="redact" value="people" checked' in text
     assert f'action="{moment["export_url"]}"' in text and f'data-shares-url="{moment["shares_url"]}"' in text
     assert 'id="create-share"' in text and 'id="download"' in text
+
+
+# ---- the pure parts ---------------------------------------------------------------------------------------------
+
+def test_a_person_is_placed_on_the_key_frame_from_the_boxes_around_the_key_time() -> None:
+    rows = [(10.0, 0.1, 0.2, 0.3, 0.6), (11.0, 0.3, 0.2, 0.5, 0.6), (20.0, 0.7, 0.1, 0.9, 0.5)]
+    assert box_at(rows, 10.5) == pytest.approx((0.2, 0.2, 0.4, 0.6))  # between two close samples
+    assert box_at(rows, 9.0) == (0.1, 0.2, 0.3, 0.6)  # held a little before the first
+    assert box_at(rows, 12.5) == (0.3, 0.2, 0.5, 0.6)  # the samples either side are far apart: the nearest
+    assert box_at(rows, 15.5) is None and box_at(rows, 7.9) is None and box_at([], 1.0) is None
+    people = people_at_key([(1, "person"), (2, "car"), (3, "person")], {1: rows}, 10.0)
+    assert [(p.track_id, p.box) for p in people] == [(1, (0.1, 0.2, 0.3, 0.6)), (3, None)]
+
+
+def test_tokens_and_redactions_are_checked() -> None:
+    assert links.is_token(secrets.token_urlsafe(24)) and not links.is_token(secrets.token_urlsafe(24) + "\n")
+    assert not links.is_token("a" * 31 + "/") and not links.is_token("")
+    assert links.redactions(None) == {"faces", "people"}
+    assert links.redactions(["faces,people", "plates"]) == {"faces", "people", "plates"}
+    assert links.redactions(["", "faces"]) == {"faces"} and links.redactions([""]) == set() == links.redactions(["none"])
+    with pytest.raises(RequestError):
+        links.redactions(["faces,eyes"])

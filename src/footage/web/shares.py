@@ -15,6 +15,7 @@ import secrets
 import shutil
 import sqlite3
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
@@ -40,6 +41,8 @@ SHARE_FILES = {"": ("index.html", "text/html; charset=utf-8"), "clip.mp4": ("cli
 #: one answer for a wrong, expired or revoked link, so the answer does not tell which
 NOT_FOUND = "This share link does not work: it is wrong, has expired or was revoked."
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+#: a download's temporary folder older than this was left by an interrupted download
+_STALE_S = 86_400.0
 
 
 def is_token(text: str) -> bool:
@@ -165,8 +168,13 @@ def share_file(db_path: Path, token: str, name: str, now: datetime) -> tuple[Pat
 
 def export_download(db_path: Path, moment_id: int, choice: ShareChoice) -> tuple[Path, Path]:
     """Export the moment's clip as chosen into a new temporary folder beside the index; returns
-    (the clip, the folder), the caller deletes the folder once the clip is sent."""
-    folder = Path(tempfile.mkdtemp(prefix=f".{db_path.stem}-export-", dir=db_path.parent))
+    (the clip, the folder), the caller deletes the folder once the clip is sent. Folders an
+    interrupted download left behind are deleted after a day."""
+    prefix = f".{db_path.stem}-export-"
+    for stale in db_path.parent.glob(prefix + "*"):
+        if stale.is_dir() and not stale.is_symlink() and time.time() - stale.stat().st_mtime > _STALE_S:
+            shutil.rmtree(stale, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=db_path.parent))
     try:
         report = export_clip(db_path, ExportRequest(moment_id=moment_id, out=folder / f"moment-{moment_id}.mp4",
                                                     redact=choice.redact, keep=choice.keep, caption=choice.caption or None))
