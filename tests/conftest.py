@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -78,3 +78,17 @@ def front_door_index(tmp_path_factory: pytest.TempPathFactory, sample_clip: Path
                           "--camera", "front door", "--no-progress"], capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     return db
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, headless, driven by Playwright (autoplay allowed, as for a user who
+    clicked); tests using it skip when either is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test extra: pip install '.[test]'")
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=executable, args=["--autoplay-policy=no-user-gesture-required"])
+        yield chromium
+        chromium.close()

@@ -22,10 +22,6 @@ import pytest
 
 from conftest import h264
 
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a test extra: pip install '.[test]'")
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 def _footage(*args: str) -> subprocess.CompletedProcess[str]:
     out = subprocess.run([sys.executable, "-m", "footage.cli", *args], capture_output=True, text=True, timeout=900)
@@ -87,14 +83,13 @@ def server(review_index: Path, uploads: Path) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=["--autoplay-policy=no-user-gesture-required"])
-        yield chromium
-        chromium.close()
+def watched_page(browser: object, width: int, height: int) -> tuple[object, list[str]]:
+    """A new page and the list its script errors and console errors are added to."""
+    page = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    return page, problems
 
 
 def _save(page: object, name: str, folder: Path, *, readme: bool = False) -> Path:
@@ -111,10 +106,7 @@ def _save(page: object, name: str, folder: Path, *, readme: bool = False) -> Pat
 
 @pytest.mark.slow
 def test_timeline_search_and_moment_video(server: str, browser: object, tmp_path: Path) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page, problems = watched_page(browser, 1280, 900)
     page.on("response", lambda answer: problems.append(f"{answer.status} {answer.url}") if answer.status >= 400 else None)
 
     # the cameras page lists both cameras; open the campus path's timeline
@@ -208,10 +200,7 @@ def test_index_a_folder_from_the_page_with_live_progress(server: str, browser: o
 
 @pytest.mark.slow
 def test_share_a_moment_and_watch_it_as_a_stranger(server: str, browser: object, tmp_path: Path) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page, problems = watched_page(browser, 1280, 1000)
 
     # the campus moment with the most people on its key frame
     listed = page.request.get(f"{server}/api/moments?camera=campus%20path").json()["moments"]
