@@ -7,7 +7,7 @@ EXPECTED = {
     "EVENT_KINDS", "Analysis", "Event", "EventParams", "Moment", "Span", "Trajectory", "analyse", "read_mot",
     "RebuildReport", "rebuild_moments", "MomentFilter", "get_moment", "list_moments", "IndexedEvent",
     "IndexedMoment", "TrackFileError", "QueryError", "RequestError", "SearchParams", "SearchReport", "SearchResult",
-    "search_moments",
+    "search_moments", "StreamCopyError", "ExportReport", "ExportRequest", "ShareReport", "export_clip", "share_moment",
     "ByteTrackParams", "ByteTracker", "ConfigError", "CorruptMediaError", "DetectParams", "Detections",
     "Detector", "FileOutcome", "FootageError", "Frame", "StoreError", "IndexReport", "IndexStatus",
     "IndexedTrack", "MediaError", "MediaNotFoundError", "MediaOpenError", "MediaTime", "ModelError",

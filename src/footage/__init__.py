@@ -32,15 +32,18 @@ from footage.errors import (
     QueryError,
     RequestError,
     StoreError,
+    StreamCopyError,
     TrackFileError,
     UnsupportedCodecError,
 )
 from footage.events import EVENT_KINDS, Analysis, Event, EventParams, Moment, Span, Trajectory, analyse
 from footage.ingest.mot import read_mot
 from footage.ingest.pyav_source import PyAVSource, SourceParams
+from footage.pipeline.export import ExportReport, ExportRequest, export_clip
 from footage.pipeline.indexer import FileOutcome, IndexReport, index_paths
 from footage.pipeline.moments import RebuildReport, rebuild_moments
 from footage.pipeline.search import SearchReport, SearchResult, search_moments
+from footage.pipeline.share import ShareReport, share_moment
 from footage.search.params import SearchParams
 from footage.store.database import connect as open_index
 from footage.store.database import default_db_path
@@ -65,6 +68,8 @@ __all__ = [
     "Detector",
     "Event",
     "EventParams",
+    "ExportReport",
+    "ExportRequest",
     "FileOutcome",
     "FootageError",
     "Frame",
@@ -89,9 +94,11 @@ __all__ = [
     "SearchReport",
     "SearchResult",
     "Settings",
+    "ShareReport",
     "SourceParams",
     "Span",
     "StoreError",
+    "StreamCopyError",
     "Track",
     "TrackBox",
     "TrackFileError",
@@ -102,6 +109,7 @@ __all__ = [
     "WallClock",
     "analyse",
     "default_db_path",
+    "export_clip",
     "get_moment",
     "index_paths",
     "list_moments",
@@ -112,5 +120,6 @@ __all__ = [
     "read_mot",
     "rebuild_moments",
     "search_moments",
+    "share_moment",
     "status_summary",
 ]

@@ -24,6 +24,8 @@ __all__ = ["ShareReport", "share_moment"]
 
 @dataclass(frozen=True)
 class ShareReport:
+    """The share folder, its page and poster, and the export that made its clip."""
+
     folder: Path
     page: Path
     poster: Path
