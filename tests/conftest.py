@@ -80,10 +80,12 @@ def front_door_index(tmp_path_factory: pytest.TempPathFactory, sample_clip: Path
     return db
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """Debian's Chromium, headless, driven by Playwright (autoplay allowed, as for a user who
-    clicked); tests using it skip when either is missing."""
+    clicked); tests using it skip when either is missing. Per module, not per session: the
+    Playwright driver runs an event loop in this thread while it is open, which would stop later
+    tests that run one of their own (anyio.run)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test extra: pip install '.[test]'")
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
