@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from footage.detect.faces import YuNetFaceDetector
+from footage.detect.faces import load_face_detector
 from footage.errors import FootageError, RequestError, StreamCopyError
 from footage.export.copy import Piece, copy_pieces
 from footage.export.encode import EncodeOptions, encode_clip, partial_name
 from footage.export.plan import ClipPlan, plan_clip
-from footage.export.redact import Box, RedactParams, TrackPath, regions_to_hide
+from footage.export.redact import REDACTIONS, Box, RedactParams, TrackPath, regions_to_hide
 from footage.store.clips import covering_recordings
 from footage.store.database import connect
 from footage.store.moments import get_moment
@@ -119,7 +119,7 @@ def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
     track to keep that is not in the clip, or an output that cannot be written; nothing partial
     is left behind."""
     started = time.perf_counter()
-    unknown = request.redact - {"faces", "people", "plates"}
+    unknown = request.redact - set(REDACTIONS)
     if unknown:
         raise FootageError(f"cannot redact {', '.join(sorted(unknown))}; choose from faces, people, plates, none")
     conn = connect(db_path, create=False)
@@ -138,7 +138,7 @@ def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
         raise FootageError(f"the clip is an MP4 file: name it .mp4, not {out.name}")
     sidecar, gif = out.with_suffix(".json"), out.with_suffix(".gif") if request.gif else None
     if request.redact:
-        detector = _face_detector() if "faces" in request.redact else None
+        detector = load_face_detector() if "faces" in request.redact else None
         paths = _paths(tracks, plan)
 
         def hide(clip_s: float, small_bgr: npt.NDArray[np.uint8], scale: float) -> list[Box]:
@@ -158,7 +158,7 @@ def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
         except StreamCopyError:  # a codec MP4 cannot hold, or pieces that differ: re-encode, hiding nothing
             encoded = encode_clip(plan.pieces, out, lambda _s, _small, _scale: [], EncodeOptions())
             frames, hidden, regions, mode = encoded.frames, 0, 0, "re-encoded"
-    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    digest = _sha256(out)
     report = ExportReport(out, sidecar, gif, camera, plan.start_utc, plan.end_utc, round(plan.duration_s, 3), mode,
                           tuple(sorted(request.redact)), tuple(sorted(request.keep)), frames, hidden, regions, digest,
                           round(time.perf_counter() - started, 3))
@@ -166,10 +166,12 @@ def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
     return report
 
 
-def _face_detector() -> YuNetFaceDetector:
-    from footage.detect.faces import load_face_detector
-
-    return load_face_detector()
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as clip:
+        for block in iter(lambda: clip.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _write_sidecar(report: ExportReport, plan: ClipPlan, description: str | None, moment_id: int | None) -> None:
