@@ -1,0 +1,1 @@
+"""Live cameras: record RTSP streams into segments, and keep up with them."""

@@ -1,0 +1,252 @@
+"""Record an RTSP camera's main stream into segment files by stream copy (the only module in
+``footage.live`` that imports PyAV).
+
+The video stream's packets are copied, not re-encoded (audio is dropped), into MP4 segments laid
+out by :mod:`footage.live.layout`. A segment is written under a ``.part`` name and renamed when it
+is closed; a new one starts at the first keyframe once ``segment_s`` of media time has passed, so
+every segment starts with a keyframe and its timestamps start at 0. A segment's wall-clock start is
+the arrival time (UTC) of its first packet; its end adds the media time it holds. FFmpeg holds the
+first packets of a connection back while it probes the stream, so arrival is estimated as the
+earliest ``arrival - media time since the first packet`` over the segment's packets (packets can
+come late, never early); the file gets its final name from that start when it is closed.
+
+When the stream drops (read error, time-out or end of stream) the segment is closed, a gap is
+reported, and the recorder waits per :class:`~footage.live.backoff.RetryPolicy` (cut short by
+``stop``) and reconnects; a refused connection or a wrong URL is retried the same way. Reads are
+bounded by FFmpeg's RTSP ``timeout`` option (socket I/O, microseconds; FFmpeg >= 5 dropped the old
+``stimeout``) and by PyAV's own interrupt time-out, so a dead server never blocks a read forever.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import av.error
+
+from footage.errors import MediaError
+from footage.live.backoff import RetryPolicy
+from footage.live.layout import partial_path, segment_path
+
+__all__ = ["GapInfo", "SegmentInfo", "record"]
+
+log = logging.getLogger(__name__)
+
+_CREDENTIALS = re.compile(r"//[^/@]*@")
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    """A closed, playable segment: ``frames`` video packets from ``start_utc`` to ``end_utc``."""
+
+    camera: str
+    path: Path
+    start_utc: datetime
+    end_utc: datetime
+    frames: int
+
+
+@dataclass(frozen=True)
+class GapInfo:
+    """A time without recording. Reported twice: when it starts (``end_utc`` is None) and, once
+    the camera is back, with ``end_utc`` set. ``reason`` is the last error, for a person."""
+
+    camera: str
+    start_utc: datetime
+    end_utc: datetime | None
+    reason: str
+
+    @property
+    def ongoing(self) -> bool:
+        return self.end_utc is None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _redact(url: str) -> str:
+    """The URL without a ``user:password@`` part, for logs."""
+    return _CREDENTIALS.sub("//***@", url)
+
+
+def _reason(exc: BaseException) -> str:
+    return str(getattr(exc, "strerror", None) or exc).strip() or type(exc).__name__
+
+
+def _open(url: str, timeout_s: float) -> av.container.InputContainer:
+    options = {"rtsp_transport": "tcp", "timeout": str(int(timeout_s * 1_000_000))}
+    return av.open(url, options=options, timeout=(timeout_s, timeout_s))
+
+
+def _free_path(path: Path, own_part: Path | None = None) -> Path:
+    """``path``, or ``<stem>-1.mp4``, ``-2``... when a segment of that second already exists (or is
+    being written, other than ``own_part``)."""
+    candidate, n = path, 0
+    while candidate.exists() or (partial_path(candidate) != own_part and partial_path(candidate).exists()):
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
+@dataclass(frozen=True)
+class _Target:
+    camera: str
+    root: Path
+    zone: tzinfo
+    segment_s: float
+
+
+class _SegmentWriter:
+    """One segment being written: packets re-timed to start at 0, muxed into ``<name>.mp4.part``."""
+
+    def __init__(self, target: _Target, template: av.video.stream.VideoStream, first: av.Packet,
+                 start_utc: datetime) -> None:
+        self.target = target
+        self.part = partial_path(_free_path(segment_path(target.root, target.camera, start_utc, target.zone)))
+        self.camera = target.camera
+        self.start_utc = start_utc
+        self.frames = 0
+        self._time_base: Fraction = first.time_base
+        origin = first.dts if first.dts is not None else first.pts
+        self._origin: int = origin if origin is not None else 0
+        self._last_dts: int | None = None
+        self._end_pts = 0
+        self._step = 0
+        try:
+            self.part.parent.mkdir(parents=True, exist_ok=True)
+            self._out = av.open(str(self.part), "w", format="mp4")
+            self._stream = self._out.add_stream_from_template(template)
+        except (av.error.FFmpegError, OSError) as exc:
+            raise MediaError(self.part, f"cannot start a segment ({_reason(exc)})") from exc
+
+    def elapsed_s(self, packet: av.Packet) -> float:
+        stamp = packet.dts if packet.dts is not None else packet.pts
+        return float((stamp - self._origin) * self._time_base) if stamp is not None else 0.0
+
+    def write(self, packet: av.Packet, arrival_utc: datetime) -> None:
+        if packet.pts is None:
+            return
+        self.start_utc = min(self.start_utc, arrival_utc - timedelta(seconds=self.elapsed_s(packet)))
+        packet.pts -= self._origin
+        packet.dts = packet.pts if packet.dts is None else packet.dts - self._origin
+        if self._last_dts is not None and packet.dts <= self._last_dts:
+            log.debug("camera %s: dropped a packet whose time goes backwards", self.camera)
+            return
+        if self._last_dts is not None:
+            self._step = packet.dts - self._last_dts
+        self._last_dts = packet.dts
+        self._end_pts = max(self._end_pts, packet.pts + (packet.duration or self._step))
+        packet.stream = self._stream
+        try:
+            self._out.mux(packet)
+        except (av.error.FFmpegError, OSError) as exc:
+            raise MediaError(self.part, f"cannot write the segment ({_reason(exc)})") from exc
+        self.frames += 1
+
+    def close(self) -> SegmentInfo:
+        """Finish the file (trailer written, so it plays) and give it its final name."""
+        target = self.target
+        try:
+            self._out.close()
+            path = _free_path(segment_path(target.root, target.camera, self.start_utc, target.zone), self.part)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.part.replace(path)
+        except (av.error.FFmpegError, OSError) as exc:
+            raise MediaError(self.part, f"cannot close the segment ({_reason(exc)})") from exc
+        end_utc = self.start_utc + timedelta(seconds=float(self._end_pts * self._time_base))
+        return SegmentInfo(self.camera, path, self.start_utc, end_utc, self.frames)
+
+
+def _copy(container: av.container.InputContainer, target: _Target, stop: threading.Event,
+          on_segment: Callable[[SegmentInfo], None] | None) -> tuple[str, datetime]:
+    """Copy packets into segments until the stream ends or ``stop``; returns why it ended and the
+    arrival time of the last packet."""
+    last_arrival = _now()
+    if not container.streams.video:
+        return "no video stream", last_arrival
+    stream = container.streams.video[0]
+    writer: _SegmentWriter | None = None
+
+    def finish() -> None:
+        nonlocal writer
+        if writer is not None:
+            info = writer.close()
+            writer = None
+            log.info("camera %s: segment %s (%d frames)", target.camera, info.path.name, info.frames)
+            if on_segment is not None:
+                on_segment(info)
+
+    packets = container.demux(stream)
+    try:
+        while not stop.is_set():
+            try:
+                packet = next(packets)
+            except StopIteration:
+                return "end of stream", last_arrival
+            except (av.error.FFmpegError, OSError) as exc:
+                return _reason(exc), last_arrival
+            if packet.pts is None or packet.size == 0:
+                continue
+            last_arrival = _now()
+            if writer is not None and packet.is_keyframe and writer.elapsed_s(packet) >= target.segment_s:
+                finish()
+            if writer is None:
+                if not packet.is_keyframe:
+                    continue
+                writer = _SegmentWriter(target, stream, packet, last_arrival)
+            writer.write(packet, last_arrival)
+        return "stopped", last_arrival
+    finally:
+        finish()
+
+
+def record(url: str, camera: str, root: Path, *, segment_s: float = 60.0, zone: tzinfo, stop: threading.Event,
+           on_segment: Callable[[SegmentInfo], None] | None = None, on_gap: Callable[[GapInfo], None] | None = None,
+           policy: RetryPolicy | None = None, timeout_s: float = 5.0, rng: random.Random | None = None) -> None:
+    """Record ``url`` as ``camera`` under ``root`` until ``stop`` is set, reconnecting as needed.
+
+    Blocks; run it in a thread. ``stop`` is checked between packets and during waits, so it ends
+    recording within one packet interval (at most ``timeout_s`` on a stalled connection).
+    Callbacks run in the recording thread. Raises :class:`~footage.errors.MediaError` only when a
+    segment cannot be written (disk full, no permission); stream errors are retried, never raised.
+    """
+    policy = policy or RetryPolicy()
+    target = _Target(camera, Path(root), zone, segment_s)
+    gap_start: datetime | None = _now()
+    reason = "not connected yet"
+    delays = None
+    while not stop.is_set():
+        try:
+            container = _open(url, timeout_s)
+        except (av.error.FFmpegError, OSError) as exc:
+            reason = _reason(exc)
+            delays = delays or policy.delays(rng)
+            delay = next(delays)
+            log.warning("camera %s: cannot open %s (%s); retrying in %.1f s", camera, _redact(url), reason, delay)
+            if stop.wait(delay):
+                return
+            continue
+        delays = None
+        if gap_start is not None:
+            log.info("camera %s: connected to %s", camera, _redact(url))
+            if on_gap is not None and reason != "not connected yet":
+                on_gap(GapInfo(camera, gap_start, _now(), reason))
+            gap_start = None
+        try:
+            reason, gap_start = _copy(container, target, stop, on_segment)
+        finally:
+            container.close()
+        if stop.is_set():
+            return
+        log.warning("camera %s: stream dropped (%s); reconnecting", camera, reason)
+        if on_gap is not None:
+            on_gap(GapInfo(camera, gap_start, None, reason))
