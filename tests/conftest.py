@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from footage.config import Settings
 from footage.detect import Detector, load_detector
+from footage.store.database import thumbnail_dir
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -94,3 +97,17 @@ def browser() -> Iterator[object]:
         chromium = driver.chromium.launch(executable_path=executable, args=["--autoplay-policy=no-user-gesture-required"])
         yield chromium
         chromium.close()
+
+
+def copy_index(source: Path, folder: Path) -> Path:
+    """A copy of the index at ``source`` and its pictures in ``folder``. The index records pictures
+    by absolute path, so the copy's rows are pointed at the copied pictures."""
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "index.sqlite"
+    shutil.copy(source, db)
+    shutil.copytree(thumbnail_dir(source), thumbnail_dir(db))
+    old, new = str(thumbnail_dir(source)), str(thumbnail_dir(db))
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("UPDATE moments SET keyframe = replace(keyframe, ?, ?)", (old, new))
+        conn.execute("UPDATE tracks SET thumbnail = replace(thumbnail, ?, ?)", (old, new))
+    return db

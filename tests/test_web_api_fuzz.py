@@ -3,7 +3,6 @@ answers 2xx/3xx/4xx, never a server error, and JSON answers match their document
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,15 +13,14 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import response_schema_conformance  # noqa: E402
 
+from conftest import copy_index  # noqa: E402
 from footage.web.app import ServeOptions, create_app  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def fuzz_schema(front_door_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[schemathesis.BaseSchema]:
     folder = tmp_path_factory.mktemp("fuzz")
-    db = folder / "index.sqlite"
-    shutil.copy(front_door_index, db)
-    shutil.copytree(front_door_index.parent / f"{front_door_index.stem}-thumbnails", folder / "index-thumbnails")
+    db = copy_index(front_door_index, folder)
     roots = folder / "allowed"
     roots.mkdir()
     app = create_app(ServeOptions(db, index_roots=(roots,)))

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -29,29 +27,15 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from conftest import MakeClip, h264
+from conftest import MakeClip, copy_index, h264
 from footage.config import Settings
 from footage.store import review
-from footage.store.database import connect, thumbnail_dir
+from footage.store.database import connect
 from footage.web.app import ServeOptions, create_app
 from footage.web.params import WebParams
 
 BASE = "http://127.0.0.1"
 TESTSRC = ("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10")  # a moving test card: no people
-
-
-def copy_index(source: Path, folder: Path) -> Path:
-    """A copy of the index at ``source`` and its pictures in ``folder``. The index records pictures
-    by absolute path, so the copy's rows are pointed at the copied pictures."""
-    folder.mkdir(parents=True, exist_ok=True)
-    db = folder / "index.sqlite"
-    shutil.copy(source, db)
-    shutil.copytree(thumbnail_dir(source), thumbnail_dir(db))
-    old, new = str(thumbnail_dir(source)), str(thumbnail_dir(db))
-    with closing(sqlite3.connect(db)) as conn, conn:
-        conn.execute("UPDATE moments SET keyframe = replace(keyframe, ?, ?)", (old, new))
-        conn.execute("UPDATE tracks SET thumbnail = replace(thumbnail, ?, ?)", (old, new))
-    return db
 
 
 def client_for(db: Path, **options: Any) -> TestClient:

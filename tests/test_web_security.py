@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
 
+from conftest import copy_index
 from footage.errors import FootageError
 from footage.store.database import thumbnail_dir
 from footage.web import security
@@ -39,20 +39,6 @@ BASE = "http://127.0.0.1"
 TOKEN = "correct horse battery"
 PASSWD = Path("/etc/passwd")
 WEB = Path(security.__file__).parent  # src/footage/web: its static/ folder is served
-
-
-def copy_index(source: Path, folder: Path) -> Path:
-    """A copy of the index at ``source`` and its pictures in ``folder``. The index records pictures
-    by absolute path, so the copy's rows are pointed at the copied pictures."""
-    folder.mkdir(parents=True, exist_ok=True)
-    db = folder / "index.sqlite"
-    shutil.copy(source, db)
-    shutil.copytree(thumbnail_dir(source), thumbnail_dir(db))
-    old, new = str(thumbnail_dir(source)), str(thumbnail_dir(db))
-    with closing(sqlite3.connect(db)) as conn, conn:
-        conn.execute("UPDATE moments SET keyframe = replace(keyframe, ?, ?)", (old, new))
-        conn.execute("UPDATE tracks SET thumbnail = replace(thumbnail, ?, ?)", (old, new))
-    return db
 
 
 def raw_get(app: FastAPI, raw_path: str, host: str = "127.0.0.1") -> tuple[int, bytes]:

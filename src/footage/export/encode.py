@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -18,9 +19,10 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
-from footage.errors import CorruptMediaError, FootageError, MediaNotFoundError, MediaOpenError
+from footage.errors import CorruptMediaError, FootageError
 from footage.export.plan import PlannedPiece
 from footage.export.redact import Box, pixelate
+from footage.export.remux import open_source
 from footage.pipeline.prefetch import prefetch
 
 __all__ = ["EncodeOptions", "EncodeReport", "encode_clip", "partial_name"]
@@ -63,16 +65,10 @@ def partial_name(path: Path) -> Path:
 def _frames(pieces: Sequence[PlannedPiece]) -> Iterator[tuple[float, av.VideoFrame]]:
     """Every frame of the pieces in order, with its time in the clip."""
     for piece in pieces:
-        if not Path(piece.path).is_file():
-            raise MediaNotFoundError(piece.path, "the recording is gone from disk since it was indexed")
-        try:
-            container = av.open(piece.path)
-        except (av.error.FFmpegError, OSError) as exc:
-            raise MediaOpenError(piece.path, f"cannot open it: {exc}") from exc
-        with container:
-            stream = container.streams.video[0]
+        with ExitStack() as stack:
+            source = open_source(Path(piece.path), stack)
+            container, stream, time_base = source.container, source.stream, source.time_base
             stream.thread_type = "AUTO"
-            time_base = stream.time_base or Fraction(1, 90000)
             try:
                 container.seek(int(piece.start_s / time_base), stream=stream, backward=True)
                 for frame in container.decode(stream):
