@@ -13,6 +13,7 @@ from footage.errors import RequestError
 from footage.store import review
 from footage.store.moments import MomentFilter, list_moments
 from footage.store.records import IndexedMoment
+from footage.store.search import camera_names
 from footage.web.params import WebParams
 from footage.web.timeline import (
     ZOOM_LADDER_S,
@@ -74,7 +75,7 @@ def day_view(
     long (one of :data:`ZOOM_LADDER_S`) around the local time ``at`` (default: noon, or the day).
     Without ``at``, zooming in goes to where the moments (or the recordings) are.
     Raises :class:`RequestError` for an unknown camera (404) or a span not on the ladder (400)."""
-    if camera not in {c.name for c in review.camera_totals(conn)}:
+    if camera not in camera_names(conn):
         raise RequestError(f"no camera named {camera!r} in the index", 404)
     if span_s not in ZOOM_LADDER_S:
         raise RequestError(f"span must be one of {', '.join(map(str, ZOOM_LADDER_S))} seconds, got {span_s}", 400)

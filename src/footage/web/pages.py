@@ -10,6 +10,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from footage.events import EVENT_KINDS
+from footage.store.search import camera_names
 from footage.web import api, security
 from footage.web.api import Connection, State
 from footage.web.day import DayView
@@ -37,10 +38,8 @@ def timeline_page(request: Request, view: Annotated[DayView, Depends(api.timelin
 
 
 @router.get("/moments", summary="Moment list page")
-def moments_page(request: Request, page: Annotated[MomentPage, Depends(api.moments)], state: State,
-                 conn: Connection) -> HTMLResponse:
-    cameras = [c.name for c in api.cameras(state, conn)]
-    return _render(request, "moments.html", page=page, kinds=EVENT_KINDS, cameras=cameras)
+def moments_page(request: Request, page: Annotated[MomentPage, Depends(api.moments)], conn: Connection) -> HTMLResponse:
+    return _render(request, "moments.html", page=page, kinds=EVENT_KINDS, cameras=camera_names(conn))
 
 
 @router.get("/moments/{moment_id}", summary="Moment page: key frame, video, people and objects")
