@@ -111,3 +111,23 @@ def copy_index(source: Path, folder: Path) -> Path:
         conn.execute("UPDATE moments SET keyframe = replace(keyframe, ?, ?)", (old, new))
         conn.execute("UPDATE tracks SET thumbnail = replace(thumbnail, ?, ?)", (old, new))
     return db
+
+
+@pytest.fixture(scope="session")
+def live_clip(tmp_path_factory: pytest.TempPathFactory, ffmpeg: str, sample_clip: Path) -> Path:
+    """20 s of the sample clip (one person lingers from 4.8 s to 16.6 s), cut by stream copy at
+    keyframes (one a second), so that a camera looping it starts a copy every 20.0 s."""
+    out = tmp_path_factory.mktemp("live") / "clip.mp4"
+    subprocess.run([ffmpeg, "-v", "error", "-ss", "70", "-i", str(sample_clip), "-frames:v", "200", "-an", "-c", "copy",
+                    str(out)], check=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def mosquitto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A real Mosquitto MQTT broker (Debian's) on a free port of 127.0.0.1; yields the port."""
+    from mqtt_helpers import free_port, mosquitto_binary, running_broker
+
+    mosquitto_binary()
+    with running_broker(tmp_path_factory.mktemp("mosquitto"), free_port()) as port:
+        yield port

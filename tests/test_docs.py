@@ -50,3 +50,26 @@ def test_every_event_kind_is_defined_in_docs_events() -> None:
     doc = (REPO / "docs" / "events.md").read_text()
     for kind in EVENT_KINDS:
         assert f"### `{kind}`" in doc, kind
+
+
+def _section(doc: str, title: str) -> str:
+    assert f"### `{title}`" in doc, title
+    return doc.split(f"### `{title}`", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+
+
+def test_every_live_setting_is_documented_with_its_default() -> None:
+    from footage.live.cameras import LiveParams
+    from footage.live.mqtt import MqttParams
+    from footage.live.retention import RetentionParams
+
+    live = (REPO / "docs" / "live.md").read_text()
+    tables = [(LiveParams(), _section(live, "[live]"), ""), (RetentionParams(), _section(live, "[cameras.NAME]"), "retention_"),
+              (MqttParams(), (REPO / "docs" / "mqtt.md").read_text(), "")]
+    for params, section, prefix in tables:
+        for field in dataclasses.fields(params):  # type: ignore[arg-type]
+            value = getattr(params, field.name)
+            match = re.search(rf"\| `{prefix}{field.name}` \| ([^|]+) \|", section)
+            assert match, f"{prefix}{field.name} is not documented"
+            shown = match.group(1).strip().strip("`")
+            expected = '""' if value == "" else f"{value:g}" if isinstance(value, float) and prefix else str(value)
+            assert shown == expected, f"{prefix}{field.name}: docs say {shown}, code says {expected}"

@@ -1,18 +1,10 @@
-"""Live recording: the pure backoff and layout, and the recorder against a real RTSP server.
-
-FFmpeg's RTSP muxer cannot serve players (``-rtsp_flags listen`` only makes the *demuxer* accept a
-pushed stream), so the server here is a small RTSP/TCP-interleaved front written in Python, fed
-RTP by a real ``ffmpeg -re -stream_loop -1 -c copy -f rtp`` of the sample clip: the recorder sees
-a real RTSP session, real RTP packetisation and a real SDP, as from an IP camera.
-"""
+"""Live recording: the pure backoff and layout, and the recorder against a real RTSP server
+(tests/rtsp_helpers.py: real ffmpeg RTP behind a small RTSP front)."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import random
-import socket
-import subprocess
 import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
@@ -26,7 +18,8 @@ from footage.errors import ConfigError
 from footage.ingest.clock import start_from_path
 from footage.live.backoff import RetryPolicy, backoff_delays
 from footage.live.layout import partial_path, safe_camera_name, segment_path
-from footage.live.recorder import GapInfo, SegmentInfo, record
+from footage.live.recorder import GapInfo, SegmentInfo, explain, is_fatal, record
+from rtsp_helpers import RtspServer, free_port
 
 # ---------------------------------------------------------------- backoff (pure)
 
@@ -97,129 +90,12 @@ def test_segment_path_for_fixed_offset_zone() -> None:
 # ---------------------------------------------------------------- a real RTSP server
 
 
-def _free_port(kind: int = socket.SOCK_STREAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class RtspServer:
-    """Serves one clip, looped in real time, to RTSP clients (TCP interleaved, one at a time)."""
-
-    def __init__(self, ffmpeg: str, clip: Path, port: int, workdir: Path) -> None:
-        self.port = port
-        self.url = f"rtsp://127.0.0.1:{port}/cam"
-        self._closed = threading.Event()
-        self._send_lock = threading.Lock()
-        self._clients: list[socket.socket] = []
-        self._rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self._rtp.bind(("127.0.0.1", 0))
-        self._rtp.settimeout(0.2)
-        self._rtcp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self._rtcp.bind(("127.0.0.1", 0))
-        sdp = workdir / f"stream-{port}-{time.monotonic_ns()}.sdp"
-        rtp_port, rtcp_port = self._rtp.getsockname()[1], self._rtcp.getsockname()[1]
-        self._ffmpeg = subprocess.Popen(
-            [ffmpeg, "-v", "error", "-re", "-stream_loop", "-1", "-i", str(clip), "-an", "-c", "copy", "-f", "rtp",
-             "-sdp_file", str(sdp), f"rtp://127.0.0.1:{rtp_port}?rtcpport={rtcp_port}"], stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while not (sdp.exists() and "m=video" in sdp.read_text()):
-            assert time.monotonic() < deadline, "ffmpeg wrote no SDP"
-            time.sleep(0.05)
-        self._sdp = sdp.read_text().replace("\r\n", "\n").strip().replace("\n", "\r\n") + "\r\na=control:streamid=0\r\n"
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind(("127.0.0.1", port))
-        self._listener.listen(4)
-        self._listener.settimeout(0.2)
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self._closed.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except OSError:
-                continue
-            self._clients.append(conn)
-            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
-
-    def _session(self, conn: socket.socket) -> None:
-        buffer = b""
-        try:
-            while not self._closed.is_set():
-                if buffer.startswith(b"$"):
-                    if len(buffer) >= 4 and len(buffer) >= 4 + int.from_bytes(buffer[2:4], "big"):
-                        buffer = buffer[4 + int.from_bytes(buffer[2:4], "big"):]
-                        continue
-                elif b"\r\n\r\n" in buffer:
-                    head, buffer = buffer.split(b"\r\n\r\n", 1)
-                    self._answer(conn, head.decode())
-                    continue
-                data = conn.recv(65536)
-                if not data:
-                    return
-                buffer += data
-        except OSError:
-            return
-        finally:
-            conn.close()
-
-    def _answer(self, conn: socket.socket, head: str) -> None:
-        method = head.split(" ", 1)[0]
-        cseq = next(line.split(":", 1)[1].strip() for line in head.split("\r\n") if line.lower().startswith("cseq"))
-        headers, body = [f"CSeq: {cseq}", "Session: 4711"], ""
-        if method == "OPTIONS":
-            headers.append("Public: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN, GET_PARAMETER")
-        elif method == "DESCRIBE":
-            headers += [f"Content-Base: {self.url}/", "Content-Type: application/sdp"]
-            body = self._sdp
-        elif method == "SETUP":
-            headers.append("Transport: RTP/AVP/TCP;unicast;interleaved=0-1")
-        elif method == "PLAY":
-            headers.append("Range: npt=0.000-")
-        reply = "RTSP/1.0 200 OK\r\n" + "".join(f"{h}\r\n" for h in headers)
-        reply += f"Content-Length: {len(body.encode())}\r\n\r\n{body}"
-        with self._send_lock:
-            conn.sendall(reply.encode())
-        if method == "PLAY":
-            threading.Thread(target=self._forward, args=(conn,), daemon=True).start()
-
-    def _forward(self, conn: socket.socket) -> None:
-        self._rtp.setblocking(False)  # a live camera sends from now, not what queued before PLAY
-        with contextlib.suppress(OSError):
-            while self._rtp.recv(65536):
-                pass
-        self._rtp.settimeout(0.2)
-        while not self._closed.is_set():
-            try:
-                data = self._rtp.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            try:
-                with self._send_lock:
-                    conn.sendall(b"$\x00" + len(data).to_bytes(2, "big") + data)
-            except OSError:
-                return
-
-    def kill(self) -> None:
-        """Die as a camera that loses power: connections cut, nothing more sent."""
-        self._closed.set()
-        self._ffmpeg.kill()
-        self._ffmpeg.wait()
-        for sock in [self._listener, *self._clients, self._rtp, self._rtcp]:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
-
-
 @pytest.fixture
 def rtsp_server(ffmpeg: str, sample_clip: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     servers: list[RtspServer] = []
 
     def start(port: int | None = None) -> RtspServer:
-        server = RtspServer(ffmpeg, sample_clip, port or _free_port(), tmp_path)
+        server = RtspServer(ffmpeg, sample_clip, port or free_port(), tmp_path)
         servers.append(server)
         return server
 
@@ -317,13 +193,26 @@ def test_survives_the_server_dying(rtsp_server, tmp_path: Path) -> None:  # type
 
 
 def test_retries_a_url_nobody_listens_on(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.WARNING, logger="footage.live.recorder")
-    url = f"rtsp://user:secret@127.0.0.1:{_free_port()}/cam"
+    caplog.set_level(logging.DEBUG, logger="footage.live.recorder")
+    url = f"rtsp://user:secret@127.0.0.1:{free_port()}/cam"
     rec = Recording(url, tmp_path / "rec", segment_s=8.0, policy=RetryPolicy(0.2, 1.0, 0.0))
     time.sleep(2.5)
     assert rec.finish() < 2.0
     retries = [r.getMessage() for r in caplog.records if "cannot open" in r.getMessage()]
     assert len(retries) >= 3
+    levels = [r.levelno for r in caplog.records if "cannot open" in r.getMessage()]
+    assert levels[0] == logging.WARNING and set(levels[1:]) == {logging.DEBUG}  # the same failure is said once
     assert all("secret" not in line and "\n" not in line for line in retries)
     assert rec.segments == [] and rec.gaps == []
     assert not (tmp_path / "rec").exists()
+
+
+@pytest.mark.parametrize(("reason", "says", "fatal"), [
+    ("Server returned 401 Unauthorized (authorization failed)", "wrong user name or password", True),
+    ("Server returned 404 Not Found", "no stream at this URL", True),
+    ("Connection refused", "Connection refused", False),
+    ("Connection timed out", "Connection timed out", False),
+])
+def test_open_failures_are_explained(reason: str, says: str, fatal: bool) -> None:
+    assert explain(reason).startswith(says) and reason in explain(reason)
+    assert is_fatal(reason) is fatal

@@ -17,6 +17,7 @@ from dataclasses import asdict
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from footage import render
 from footage.config import Settings, load_settings
@@ -33,6 +34,10 @@ from footage.pipeline.search import search_moments
 from footage.store import queries
 from footage.store.database import connect, default_db_path
 from footage.store.moments import MomentFilter, get_moment, list_moments
+
+if TYPE_CHECKING:
+    from footage.live.cameras import CamerasFile
+    from footage.store.records import IndexedMoment
 
 __all__ = ["main"]
 
@@ -127,6 +132,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--index-root", type=Path, action="append", default=[], metavar="DIR",
                        help="allow indexing files in DIR from the web page (repeatable)")
     serve.add_argument("--config", type=Path, help="settings file (TOML, see docs/config.md)")
+
+    run = command("run", "record and watch every live camera of a cameras file (docs/live.md) until Ctrl+C")
+    run.add_argument("--config", type=Path, default=Path("cameras.toml"),
+                     help="cameras file (TOML; default ./cameras.toml)")
+
+    watch = command("watch", "record and watch one live camera until Ctrl+C")
+    watch.add_argument("url", metavar="RTSP_URL", help="the camera's stream, rtsp://user:password@host:554/path")
+    watch.add_argument("--camera", required=True, help="the camera's name in the index")
+    watch.add_argument("--recordings", type=Path, help="folder for the recorded segments "
+                       "(default: <index name>-recordings beside the index)")
+    watch.add_argument("--segment-s", type=float, help="length of a segment in seconds (default 60)")
+    watch.add_argument("--config", type=Path, help="settings file (TOML: docs/config.md, and [live] and [mqtt] of docs/live.md)")
 
     demo = command("demo", "index the bundled sample clip into a fresh index and show what was found")
     demo.add_argument("--no-progress", action="store_true")
@@ -427,6 +444,44 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    from footage.live.cameras import load_cameras
+
+    if not args.config.exists():
+        raise FootageError(f"no cameras file at {args.config}; write one (see docs/live.md) or pass --config FILE")
+    return _run_live(load_cameras(args.config), _db(args))
+
+
+def _cmd_watch(args: argparse.Namespace) -> int:
+    from footage.config import read_toml
+    from footage.live.cameras import parse_cameras
+
+    data = read_toml(args.config, "settings") if args.config else {}
+    live = dict(data.get("live", {}))
+    if args.recordings is not None:
+        live["recordings"] = str(args.recordings)
+    if args.segment_s is not None:
+        live["segment_s"] = args.segment_s
+    data = {**data, "live": live, "cameras": {args.camera: {"url": args.url}}}
+    return _run_live(parse_cameras(data, str(args.config or "the command line")), _db(args))
+
+
+def _run_live(config: CamerasFile, db: Path) -> int:
+    from footage.live.supervisor import run_until_signalled
+
+    logging.getLogger("footage.live").setLevel(logging.INFO)
+    names = ", ".join(c.name for c in config.cameras)
+    print(f"footage: recording {names} into {config.live.recordings_root(db)}, index {db} (Ctrl+C stops)",
+          file=sys.stderr)
+
+    def show(moment: IndexedMoment) -> None:
+        print(f"#{moment.id}  {moment.start_utc.astimezone():%Y-%m-%d %H:%M:%S}  {moment.camera}  {moment.kind}  "
+              f"{moment.description}", flush=True)
+
+    run_until_signalled(config, db, show)
+    return 0
+
+
 def _check_listen(host: str, port: int) -> None:
     """Fail with one line, before the server starts, when the port is taken or the address is not
     this computer's (uvicorn would log it and exit with its own status)."""
@@ -444,7 +499,7 @@ def _check_listen(host: str, port: int) -> None:
 _COMMANDS = {
     "index": _cmd_index, "tracks": _cmd_tracks, "events": _cmd_events, "show": _cmd_show, "search": _cmd_search,
     "status": _cmd_status, "serve": _cmd_serve, "export": _cmd_export, "share": _cmd_share,
-    "demo": _cmd_demo,
+    "demo": _cmd_demo, "run": _cmd_run, "watch": _cmd_watch,
 }
 
 if __name__ == "__main__":

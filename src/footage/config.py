@@ -40,7 +40,7 @@ from footage.search.params import SearchParams
 from footage.track.bytetrack import ByteTrackParams
 from footage.web.params import WebParams
 
-__all__ = ["DetectParams", "Settings", "TrackFilterParams", "load_settings"]
+__all__ = ["DetectParams", "Settings", "TrackFilterParams", "build_table", "load_settings", "read_toml", "settings_from_data"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,9 @@ _TABLES: dict[str, type] = {
 }
 
 
-def _build(kind: type[T], table: str, values: Any) -> T:
+def build_table(kind: type[T], table: str, values: Any, base: T | None = None) -> T:
+    """A frozen settings dataclass from a TOML table: unknown keys and wrong types are a
+    :class:`ConfigError`; keys not given keep ``base``'s values (the defaults when None)."""
     if not isinstance(values, dict):
         raise ConfigError(f"[{table}] must be a table")
     fields = {f.name: f for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
@@ -130,29 +132,14 @@ def _build(kind: type[T], table: str, values: Any) -> T:
             raise ConfigError(f"[{table}] {name} = {value!r}: expected {type(expected).__name__}")
         converted[name] = value
     try:
-        return kind(**converted)
+        return dataclasses.replace(base, **converted) if base is not None else kind(**converted)  # type: ignore[type-var]
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"[{table}]: {exc}") from exc
 
 
 def load_settings(path: Path | None = None, **ingest_overrides: Any) -> Settings:
     """Settings from a TOML file (or the defaults), with command-line ingest overrides applied."""
-    settings = Settings()
-    if path is not None:
-        try:
-            data = tomllib.loads(Path(path).read_text("utf-8"))
-        except OSError as exc:
-            raise ConfigError(f"cannot read settings file {path}: {exc.strerror or exc}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from exc
-        unknown = sorted(set(data) - set(_TABLES) - {"timezone"})
-        if unknown:
-            raise ConfigError(f"unknown setting(s) in {path}: {', '.join(unknown)}")
-        timezone = data.get("timezone")
-        if timezone is not None and not isinstance(timezone, str):
-            raise ConfigError("timezone must be a string such as 'Europe/Berlin'")
-        tables: dict[str, Any] = {name: _build(kind, name, data[name]) for name, kind in _TABLES.items() if name in data}
-        settings = dataclasses.replace(settings, timezone=timezone, **tables)
+    settings = settings_from_data(read_toml(path, "settings"), str(path)) if path is not None else Settings()
     overrides = {k: v for k, v in ingest_overrides.items() if v is not None}
     if overrides:
         settings = settings.with_ingest(**overrides)
@@ -160,3 +147,29 @@ def load_settings(path: Path | None = None, **ingest_overrides: Any) -> Settings
         raise ConfigError(f"detect_fps must be positive, got {settings.ingest.detect_fps}")
     settings.zone()
     return settings
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file's tables, or a :class:`ConfigError` saying why it cannot be read."""
+    try:
+        return tomllib.loads(Path(path).read_text("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what} file {path}: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{what} file {path} is not valid TOML: {exc}") from exc
+
+
+def settings_from_data(data: dict[str, Any], where: str, base: Settings | None = None) -> Settings:
+    """Settings from parsed TOML tables (``timezone`` and the tables named in this module's
+    docstring), each table's keys replacing those of ``base`` (the defaults when None)."""
+    base = base or Settings()
+    unknown = sorted(set(data) - set(_TABLES) - {"timezone"})
+    if unknown:
+        raise ConfigError(f"unknown setting(s) in {where}: {', '.join(unknown)}")
+    timezone = data.get("timezone", base.timezone)
+    if timezone is not None and not isinstance(timezone, str):
+        raise ConfigError("timezone must be a string such as 'Europe/Berlin'")
+    tables: dict[str, Any] = {
+        name: build_table(kind, name, data[name], getattr(base, name)) for name, kind in _TABLES.items() if name in data
+    }
+    return dataclasses.replace(base, timezone=timezone, **tables)

@@ -36,11 +36,36 @@ from footage.errors import MediaError
 from footage.live.backoff import RetryPolicy
 from footage.live.layout import partial_path, segment_path
 
-__all__ = ["GapInfo", "SegmentInfo", "record"]
+__all__ = ["GapInfo", "SegmentInfo", "StateCallback", "explain", "is_fatal", "record"]
 
 log = logging.getLogger(__name__)
 
 _CREDENTIALS = re.compile(r"//[^/@]*@")
+
+#: a segment is written as fragmented MP4 (a fragment per keyframe), so that what a crash leaves
+#: in a ``.part`` file stays readable up to the last whole fragment (see footage.live.repair)
+_FRAGMENTED = "frag_keyframe+empty_moov+default_base_moof"
+
+#: what a camera's stream is doing, as reported to ``on_state``
+StateCallback = Callable[[str, str], None]
+
+_AUTH = re.compile(r"401|unauthori[sz]ed|authori[sz]ation failed", re.IGNORECASE)
+_NOT_FOUND = re.compile(r"404|not found", re.IGNORECASE)
+
+
+def explain(reason: str) -> str:
+    """A person's reading of why a camera cannot be opened (FFmpeg's words kept in brackets)."""
+    if _AUTH.search(reason):
+        return f"wrong user name or password ({reason})"
+    if _NOT_FOUND.search(reason):
+        return f"no stream at this URL; check the path ({reason})"
+    return reason
+
+
+def is_fatal(reason: str) -> bool:
+    """Whether retrying alone will not help (a wrong password or URL): the camera is shown as
+    failed, though it is still retried in case its owner fixes the camera."""
+    return bool(_AUTH.search(reason) or _NOT_FOUND.search(reason))
 
 
 @dataclass(frozen=True)
@@ -123,7 +148,8 @@ class _SegmentWriter:
         self._step = 0
         try:
             self.part.parent.mkdir(parents=True, exist_ok=True)
-            self._out = av.open(str(self.part), "w", format="mp4")
+            self._out = av.open(str(self.part), "w", format="mp4", options={"movflags": _FRAGMENTED})
+            self._out.metadata["creation_time"] = start_utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
             self._stream = self._out.add_stream_from_template(template)
         except (av.error.FFmpegError, OSError) as exc:
             raise MediaError(self.part, f"cannot start a segment ({_reason(exc)})") from exc
@@ -211,12 +237,16 @@ def _copy(container: av.container.InputContainer, target: _Target, stop: threadi
 
 def record(url: str, camera: str, root: Path, *, segment_s: float = 60.0, zone: tzinfo, stop: threading.Event,
            on_segment: Callable[[SegmentInfo], None] | None = None, on_gap: Callable[[GapInfo], None] | None = None,
-           policy: RetryPolicy | None = None, timeout_s: float = 5.0, rng: random.Random | None = None) -> None:
+           policy: RetryPolicy | None = None, timeout_s: float = 5.0, rng: random.Random | None = None,
+           on_state: StateCallback | None = None) -> None:
     """Record ``url`` as ``camera`` under ``root`` until ``stop`` is set, reconnecting as needed.
 
     Blocks; run it in a thread. ``stop`` is checked between packets and during waits, so it ends
     recording within one packet interval (at most ``timeout_s`` on a stalled connection).
-    Callbacks run in the recording thread. Raises :class:`~footage.errors.MediaError` only when a
+    Callbacks run in the recording thread; ``on_state(state, detail)`` hears ``recording`` on each
+    connection, ``reconnecting`` with the reason when the stream drops or cannot be opened, and
+    ``failed`` with :func:`explain`'s reading when the URL or password is wrong.
+    Raises :class:`~footage.errors.MediaError` only when a
     segment cannot be written (disk full, no permission); stream errors are retried, never raised.
     """
     policy = policy or RetryPolicy()
@@ -224,14 +254,17 @@ def record(url: str, camera: str, root: Path, *, segment_s: float = 60.0, zone: 
     gap_start: datetime | None = _now()
     reason = "not connected yet"
     delays = None
+    tell = on_state or (lambda state, detail: None)
     while not stop.is_set():
         try:
             container = _open(url, timeout_s)
         except (av.error.FFmpegError, OSError) as exc:
-            reason = _reason(exc)
+            repeated, reason = reason == _reason(exc), _reason(exc)
             delays = delays or policy.delays(rng)
             delay = next(delays)
-            log.warning("camera %s: cannot open %s (%s); retrying in %.1f s", camera, _redact(url), reason, delay)
+            log.log(logging.DEBUG if repeated else logging.WARNING, "camera %s: cannot open %s (%s); retrying in %.1f s",
+                    camera, _redact(url), explain(reason), delay)
+            tell("failed" if is_fatal(reason) else "reconnecting", explain(reason))
             if stop.wait(delay):
                 return
             continue
@@ -241,6 +274,7 @@ def record(url: str, camera: str, root: Path, *, segment_s: float = 60.0, zone: 
             if on_gap is not None and reason != "not connected yet":
                 on_gap(GapInfo(camera, gap_start, _now(), reason))
             gap_start = None
+        tell("recording", "")
         try:
             reason, gap_start = _copy(container, target, stop, on_segment)
         finally:
@@ -248,5 +282,6 @@ def record(url: str, camera: str, root: Path, *, segment_s: float = 60.0, zone: 
         if stop.is_set():
             return
         log.warning("camera %s: stream dropped (%s); reconnecting", camera, reason)
+        tell("reconnecting", reason)
         if on_gap is not None:
             on_gap(GapInfo(camera, gap_start, None, reason))

@@ -24,7 +24,8 @@ from footage.export.plan import ClipPlan, plan_clip
 from footage.export.redact import REDACTIONS, Box, RedactParams, TrackPath, regions_to_hide
 from footage.store.clips import covering_recordings
 from footage.store.database import connect
-from footage.store.moments import get_moment
+from footage.store.live import mark_exported
+from footage.store.moments import MomentFilter, get_moment, list_moments
 from footage.store.queries import TrackFilter, list_tracks
 from footage.store.records import IndexedTrack
 
@@ -163,7 +164,19 @@ def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
                           tuple(sorted(request.redact)), tuple(sorted(request.keep)), frames, hidden, regions, digest,
                           round(time.perf_counter() - started, 3))
     _write_sidecar(report, plan, description, request.moment_id)
+    _mark_exported(db_path, request.moment_id, camera, plan.start_utc, plan.end_utc)
     return report
+
+
+def _mark_exported(db_path: Path, moment_id: int | None, camera: str, start: datetime, end: datetime) -> None:
+    """Keep what was exported from retention: the moment, or every moment in an exported span."""
+    conn = connect(db_path, create=False)
+    try:
+        ids = [moment_id] if moment_id is not None else [
+            m.id for m in list_moments(conn, MomentFilter(camera=camera, since=start, until=end))]
+        mark_exported(conn, ids, datetime.now(UTC))
+    finally:
+        conn.close()
 
 
 def _sha256(path: Path) -> str:

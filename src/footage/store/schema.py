@@ -149,6 +149,28 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX shares_by_moment ON shares(moment_id);
     CREATE INDEX shares_by_created ON shares(created_utc_us);
     """,
+    # 5: live cameras: the owner's star and the time a moment was last exported or shared (both keep
+    # its recording from retention), gaps in a camera's recording, and each live camera's state
+    """
+    ALTER TABLE moments ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE moments ADD COLUMN exported_utc_us INTEGER;
+    CREATE TABLE gaps (
+        id INTEGER PRIMARY KEY,
+        camera_id INTEGER NOT NULL REFERENCES cameras(id),
+        start_utc_us INTEGER NOT NULL,
+        end_utc_us INTEGER,
+        reason TEXT NOT NULL
+    );
+    CREATE INDEX gaps_by_camera_start ON gaps(camera_id, start_utc_us);
+    CREATE TABLE live_status (
+        camera_id INTEGER PRIMARY KEY REFERENCES cameras(id),
+        state TEXT NOT NULL CHECK (state IN ('starting', 'recording', 'reconnecting', 'failed', 'stopped')),
+        detail TEXT NOT NULL DEFAULT '',
+        since_utc_us INTEGER NOT NULL,
+        updated_utc_us INTEGER NOT NULL,
+        last_segment_utc_us INTEGER
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

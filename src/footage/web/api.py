@@ -1,6 +1,7 @@
 """The JSON routes under ``/api/``: one per page, returning the same view record the page shows
 (the pages in :mod:`footage.web.pages` use these functions as their dependencies). No SQL here:
-each route asks :mod:`views`, :mod:`day`, :mod:`found`, :mod:`shares` or the job runner."""
+each route asks :mod:`views`, :mod:`day`, :mod:`found`, :mod:`live`, :mod:`stars`, :mod:`shares` or
+the job runner."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import FileResponse
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StrictBool
 from starlette.background import BackgroundTask
 
 from footage.errors import RequestError
@@ -22,7 +23,9 @@ from footage.web.app import WebState, open_connection, web_state
 from footage.web.day import DayView, day_view
 from footage.web.found import SearchView, search_view
 from footage.web.jobs import JobView
+from footage.web.live import STALE_AFTER, LiveCamera, live_view
 from footage.web.shares import DEFAULT_DAYS, MAX_DAYS, ShareChoice, ShareView
+from footage.web.stars import KEPT_NOTE, Star, star_moment
 from footage.web.timeline import ZOOM_LADDER_S
 from footage.web.views import CameraCard, MomentDetail, MomentPage, cameras_view, moment_detail, moments_view
 
@@ -54,6 +57,14 @@ Caption = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_pr
 @router.get("/cameras", summary="Cameras: hours indexed and latest moments")
 def cameras(state: State, conn: Connection) -> tuple[CameraCard, ...]:
     return cameras_view(conn, state.zone, state.options.settings.web)
+
+
+@router.get("/live", summary="Live cameras: state (recording, reconnecting, ...), last segment, newest moment",
+            description=f"What `footage run` last reported on each camera. A report older than {STALE_AFTER.seconds // 60} min "
+                        "is stale (the recorder is not running): `stale` is true and `label` says `no word since` "
+                        "its time.")
+def live(state: State, conn: Connection) -> tuple[LiveCamera, ...]:
+    return live_view(conn, state.zone, datetime.now(UTC))
 
 
 @router.get("/cameras/{camera}/timeline", summary="A camera's day: activity strip and moments")
@@ -88,6 +99,18 @@ def moments(
 @router.get("/moments/{moment_id}", summary="One moment: events, people and objects, playback")
 def moment(state: State, conn: Connection, moment_id: Id) -> MomentDetail:
     return moment_detail(conn, moment_id, state.zone, state.options.settings.web)
+
+
+class StarRequest(BaseModel):
+    """Star a moment, or take its star away."""
+
+    starred: StrictBool = Field(description=f"true to star the moment, false to unstar it. {KEPT_NOTE}.")
+
+
+@router.post("/moments/{moment_id}/star", summary="Star or unstar a moment (starred moments are kept from retention)",
+             responses={404: {"description": "no such moment"}})
+def star(conn: Connection, moment_id: Id, body: StarRequest) -> Star:
+    return star_moment(conn, moment_id, body.starred)
 
 
 @router.get("/search", summary="Moments matching a plain-language description")

@@ -36,6 +36,7 @@ from footage.search.semantic import Embedder
 from footage.store.database import connect, playable_dir, thumbnail_dir
 from footage.web import security
 from footage.web.jobs import JobRunner
+from footage.web.stars import KEPT_NOTE
 from footage.web.templating import add_filters
 
 __all__ = ["ServeOptions", "WebState", "create_app", "open_connection"]
@@ -79,6 +80,7 @@ def create_app(options: ServeOptions) -> FastAPI:
     package = resources.files("footage.web")
     templates = Jinja2Templates(directory=str(package / "templates"))
     add_filters(templates.env)
+    templates.env.globals["kept_note"] = KEPT_NOTE
     state = WebState(
         options=options, zone=options.settings.zone(), templates=templates,
         jobs=JobRunner(options.db_path, options.settings, roots), embedder=load_embedder(options.settings.search),

@@ -1,5 +1,5 @@
 """The timeline page of one camera: a day (or a zoomed part of it) with the activity strip, the
-recorded stretches and the moments as marks. Built from the index; the arithmetic is in
+recorded stretches, the gaps in live recording and the moments as marks. Built from the index; the arithmetic is in
 :mod:`footage.web.timeline`."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from footage.errors import RequestError
 from footage.store import review
+from footage.store.live import gaps_between
 from footage.store.moments import MomentFilter, list_moments
 from footage.store.records import IndexedMoment
 from footage.store.search import camera_names
@@ -22,13 +23,14 @@ from footage.web.timeline import (
     activity,
     day_window,
     days_with_footage,
+    gap_bands,
     lanes,
     placed,
     zoom,
 )
-from footage.web.views import MomentCard, camera_url, moment_card
+from footage.web.views import MomentCard, camera_url, moment_cards
 
-__all__ = ["DayView", "Mark", "day_view"]
+__all__ = ["DayView", "GapMark", "Mark", "day_view"]
 
 _ALL_TIME = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
 
@@ -45,9 +47,22 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class GapMark:
+    """A time the camera did not record (``footage run`` lost the stream), on the strip:
+    ``left`` and ``width`` are fractions (0-1) of it; ``end`` is None while the gap lasts (the band
+    then reaches to now)."""
+
+    left: float
+    width: float
+    start: datetime
+    end: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class DayView:
     """A camera's timeline between ``start`` and ``end`` (a whole day, or zoomed in): activity
-    slices, the recorded stretches as (left, width) fractions, the moments, and the links to zoom
+    slices, the recorded stretches as (left, width) fractions, the gaps in recording, the moments, and the links to zoom
     and to move to the days before and after that have footage."""
 
     camera: str
@@ -57,6 +72,7 @@ class DayView:
     span_s: int
     bins: tuple[ActivityBin, ...]
     recorded: tuple[tuple[float, float], ...]
+    gaps: tuple[GapMark, ...]
     marks: tuple[Mark, ...]
     days: tuple[date, ...]
     zoom_in_url: str | None
@@ -69,11 +85,12 @@ class DayView:
 
 def day_view(
     conn: sqlite3.Connection, camera: str, zone: tzinfo, params: WebParams, *,
-    day: date | None = None, at: time | None = None, span_s: int = ZOOM_LADDER_S[0],
+    day: date | None = None, at: time | None = None, span_s: int = ZOOM_LADDER_S[0], now: datetime | None = None,
 ) -> DayView:
     """The timeline of ``camera`` on ``day`` (default: its latest day with footage), ``span_s``
     long (one of :data:`ZOOM_LADDER_S`) around the local time ``at`` (default: noon, or the day).
-    Without ``at``, zooming in goes to where the moments (or the recordings) are.
+    Without ``at``, zooming in goes to where the moments (or the recordings) are. A gap still open
+    reaches to ``now`` (default: the clock's).
     Raises :class:`RequestError` for an unknown camera (404) or a span not on the ladder (400)."""
     if camera not in camera_names(conn):
         raise RequestError(f"no camera named {camera!r} in the index", 404)
@@ -89,6 +106,8 @@ def day_view(
     recorded = [(s.start_utc, s.end_utc) for s in review.recorded_spans(conn, camera, window.start_utc, window.end_utc)]
     moments = list_moments(conn, MomentFilter(camera=camera, since=window.start_utc, until=window.end_utc))
     places = [placed(window, m.start_utc, m.end_utc) for m in moments]
+    gaps = gaps_between(conn, camera, window.start_utc, window.end_utc)
+    bands = gap_bands(window, [(g.start_utc, g.end_utc, g.reason) for g in gaps], now or datetime.now(UTC))
     earlier_days = [d for d in days if d < day]
     later_days = [d for d in days if d > day]
 
@@ -107,8 +126,10 @@ def day_view(
         span_s=span_s, bins=activity(window, params.timeline_bins, [(s.label, s.first_utc, s.last_utc) for s in seen],
                                      recorded),
         recorded=tuple(placed(window, start, end, min_width=0.0) for start, end in recorded),
-        marks=tuple(Mark(left, width, lane, moment_card(m, zone))
-                    for (left, width), lane, m in zip(places, lanes(places), moments, strict=True)),
+        gaps=tuple(GapMark(b.left, b.width, b.start_utc.astimezone(zone), None if b.open else b.end_utc.astimezone(zone),
+                           b.reason) for b in bands),
+        marks=tuple(Mark(left, width, lane, card)
+                    for (left, width), lane, card in zip(places, lanes(places), moment_cards(conn, moments, zone), strict=True)),
         days=days,
         zoom_in_url=link(day, middle, ZOOM_LADDER_S[step + 1]) if step + 1 < len(ZOOM_LADDER_S) else None,
         zoom_out_url=link(day, middle, ZOOM_LADDER_S[step - 1]) if step > 0 else None,

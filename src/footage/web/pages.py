@@ -1,9 +1,11 @@
 """The HTML pages. Each renders the record its JSON twin in :mod:`footage.web.api` returns (the
-API functions are the pages' dependencies), plus the login and the index form."""
+API functions are the pages' dependencies), plus the login, the index form and the star buttons'
+form (for a browser without JavaScript)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -14,6 +16,7 @@ from footage.store.search import camera_names
 from footage.web import api, security
 from footage.web.api import Connection, State
 from footage.web.day import DayView
+from footage.web.live import LiveCamera
 from footage.web.shares import ShareView
 from footage.web.views import CameraCard, MomentDetail, MomentPage
 
@@ -27,9 +30,10 @@ def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
     return state.templates.TemplateResponse(request, template, {"zone": state.zone, **context})
 
 
-@router.get("/", summary="Cameras overview page")
-def cameras_page(request: Request, cameras: Annotated[tuple[CameraCard, ...], Depends(api.cameras)]) -> HTMLResponse:
-    return _render(request, "cameras.html", cameras=cameras)
+@router.get("/", summary="Cameras overview page, with each live camera's state")
+def cameras_page(request: Request, cameras: Annotated[tuple[CameraCard, ...], Depends(api.cameras)],
+                 live: Annotated[tuple[LiveCamera, ...], Depends(api.live)]) -> HTMLResponse:
+    return _render(request, "cameras.html", cameras=cameras, live={camera.camera: camera for camera in live})
 
 
 @router.get("/cameras/{camera}", summary="Timeline page of a camera")
@@ -45,6 +49,20 @@ def moments_page(request: Request, page: Annotated[MomentPage, Depends(api.momen
 @router.get("/moments/{moment_id}", summary="Moment page: key frame, video, people and objects")
 def moment_page(request: Request, detail: Annotated[MomentDetail, Depends(api.moment)]) -> HTMLResponse:
     return _render(request, "moment.html", detail=detail, overlays=jsonable_encoder(detail.overlays))
+
+
+@router.post("/moments/{moment_id}/star", summary="Star or unstar a moment (form), then back to the page it was on")
+def star_form(request: Request, conn: Connection, moment_id: api.Id, starred: Annotated[bool, Form()]) -> Response:
+    api.star(conn, moment_id, api.StarRequest(starred=starred))
+    return RedirectResponse(_back(request.headers.get("referer"), f"/moments/{moment_id}"), status_code=303)
+
+
+def _back(referer: str | None, default: str) -> str:
+    """The path (and query) of the page a form was sent from, else ``default``."""
+    if not referer:
+        return default
+    parts = urlsplit(referer)
+    return security.safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 @router.get("/search", summary="Search page")

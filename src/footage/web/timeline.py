@@ -1,5 +1,5 @@
 """The day timeline, as pure functions: which stretch of time a view shows, how busy each slice of
-it was, where the moments sit on it. Times are aware UTC datetimes; days are calendar days in the
+it was, where the moments and the gaps in recording sit on it. Times are aware UTC datetimes; days are calendar days in the
 user's time zone (so a day can last 23 or 25 hours)."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 __all__ = [
-    "ZOOM_LADDER_S", "ActivityBin", "Window", "activity", "day_window", "days_with_footage", "group_of", "lanes",
-    "placed", "zoom",
+    "ZOOM_LADDER_S", "ActivityBin", "GapBand", "Window", "activity", "day_window", "days_with_footage", "gap_bands",
+    "group_of", "lanes", "placed", "zoom",
 ]
 
 #: the spans a view can show, widest first: a day, 6 h, 2 h, 30 min, 10 min, 2 min
@@ -113,6 +113,35 @@ def placed(window: Window, start_utc: datetime, end_utc: datetime, min_width: fl
     right = min(1.0, (end_utc - window.start_utc).total_seconds() / window.span_s)
     width = max(min_width, right - left)
     return min(left, 1.0 - width), width
+
+
+@dataclass(frozen=True)
+class GapBand:
+    """A time the camera did not record, on the window: ``left`` and ``width`` are fractions of
+    it; ``start_utc`` to ``end_utc`` is the whole gap, which ends at ``now`` while it is ``open``."""
+
+    left: float
+    width: float
+    start_utc: datetime
+    end_utc: datetime
+    open: bool
+    reason: str
+
+
+def gap_bands(
+    window: Window, gaps: Sequence[tuple[datetime, datetime | None, str]], now: datetime, min_width: float = 0.002,
+) -> tuple[GapBand, ...]:
+    """Where each gap in recording (start, end or None while it lasts, reason) sits on
+    ``window``, in the order given. An open gap reaches to ``now``; gaps outside the window (or,
+    open, starting after ``now``) are left out; a short gap still gets ``min_width``."""
+    bands = []
+    for start, end, reason in gaps:
+        until = end if end is not None else now
+        if until < start or until <= window.start_utc or start >= window.end_utc:
+            continue
+        left, width = placed(window, start, until, min_width=min_width)
+        bands.append(GapBand(left, width, start, until, end is None, reason))
+    return tuple(bands)
 
 
 def lanes(spans: Sequence[tuple[float, float]], most: int = 8) -> tuple[int, ...]:

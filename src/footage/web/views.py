@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 
 from footage.errors import RequestError
 from footage.store import review
+from footage.store.live import starred_ids
 from footage.store.moments import MomentFilter, count_moments, get_moment, list_moments
 from footage.store.queries import TrackFilter, list_tracks
 from footage.store.records import IndexedMoment, IndexedTrack
@@ -23,7 +24,7 @@ from footage.web.params import WebParams
 
 __all__ = [
     "CameraCard", "EventView", "MomentCard", "MomentDetail", "MomentPage", "Overlay", "Playback", "TrackView",
-    "camera_url", "cameras_view", "moment_card", "moment_detail", "moments_view",
+    "camera_url", "cameras_view", "moment_card", "moment_cards", "moment_detail", "moments_view",
 ]
 
 
@@ -33,7 +34,8 @@ def camera_url(name: str) -> str:
 
 @dataclass(frozen=True)
 class MomentCard:
-    """A moment in a list: what, where, when, how long, its key frame and its page."""
+    """A moment in a list: what, where, when, how long, its key frame and its page; ``starred``
+    when the owner starred it (kept from retention), toggled by a POST to ``star_url``."""
 
     id: int
     kind: str
@@ -47,16 +49,24 @@ class MomentCard:
     score: float
     keyframe_url: str | None
     url: str
+    starred: bool
+    star_url: str
 
 
-def moment_card(moment: IndexedMoment, zone: tzinfo) -> MomentCard:
+def moment_card(moment: IndexedMoment, zone: tzinfo, *, starred: bool) -> MomentCard:
     return MomentCard(
         id=moment.id, kind=moment.kind, kinds=moment.kinds, camera=moment.camera,
         start=moment.start_utc.astimezone(zone), end=moment.end_utc.astimezone(zone),
         duration_s=round(moment.duration_s, 2), people=moment.people, description=moment.description,
         score=round(moment.score, 3), keyframe_url=f"/media/moments/{moment.id}/keyframe.jpg" if moment.keyframe else None,
-        url=f"/moments/{moment.id}",
+        url=f"/moments/{moment.id}", starred=starred, star_url=f"/api/moments/{moment.id}/star",
     )
+
+
+def moment_cards(conn: sqlite3.Connection, moments: Sequence[IndexedMoment], zone: tzinfo) -> tuple[MomentCard, ...]:
+    """Cards for ``moments``, in order, each with its star read from the index."""
+    stars = starred_ids(conn, (m.id for m in moments))
+    return tuple(moment_card(m, zone, starred=m.id in stars) for m in moments)
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,7 @@ def cameras_view(conn: sqlite3.Connection, zone: tzinfo, params: WebParams) -> t
             name=totals.name, recordings=totals.recordings, hours=round(totals.hours, 3), moments=totals.moments,
             first=totals.first_utc.astimezone(zone) if totals.first_utc else None,
             last=totals.last_utc.astimezone(zone) if totals.last_utc else None,
-            latest=tuple(moment_card(m, zone) for m in latest[: params.latest_moments]), url=camera_url(totals.name),
+            latest=moment_cards(conn, latest[: params.latest_moments], zone), url=camera_url(totals.name),
         ))
     return tuple(cards)
 
@@ -114,7 +124,7 @@ def moments_view(conn: sqlite3.Connection, where: MomentFilter, day: str | None,
 
     return MomentPage(
         camera=where.camera, kind=where.kind, day=day, min_duration_s=where.min_duration_s, total=total,
-        offset=where.offset, moments=tuple(moment_card(m, zone) for m in found),
+        offset=where.offset, moments=moment_cards(conn, found, zone),
         previous_url=link(max(0, where.offset - limit)) if where.offset > 0 else None,
         next_url=link(where.offset + limit) if where.offset + limit < total else None,
     )
@@ -204,7 +214,7 @@ def moment_detail(conn: sqlite3.Connection, moment_id: int, zone: tzinfo, params
     # indexes older than schema 4 did not keep the key time: the middle of the moment is near it
     key_s = round(moment.key_s if moment.key_s is not None else (moment.start_s + moment.end_s) / 2, 3)
     return MomentDetail(
-        moment=moment_card(moment, zone),
+        moment=moment_card(moment, zone, starred=bool(starred_ids(conn, (moment.id,)))),
         recording=moment.recording.rsplit("/", 1)[-1],
         events=tuple(EventView(e.kind, e.start_utc.astimezone(zone), e.end_utc.astimezone(zone),
                                round(e.end_s - e.start_s, 2), e.subjects) for e in moment.events),

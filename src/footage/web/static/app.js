@@ -1,6 +1,6 @@
 // footage review pages: a little plain JavaScript, no build step. Every page works without it;
-// this adds click-to-zoom on the timeline, box overlays on the moment video, live job progress, and
-// share links made from the moment page.
+// this adds click-to-zoom on the timeline, box overlays on the moment video, live job progress,
+// share links made from the moment page, live cameras' badges kept fresh, and stars set in place.
 "use strict";
 
 function setUpStrip(strip) {
@@ -179,6 +179,105 @@ function setUpShare(section) {
   });
 }
 
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+function clockOf(iso, withDay) {
+  // A time of the JSON (the server's local time, with its offset) as the pages print it:
+  // "17:03:12", or "Sat 21 Nov 17:03:12" with the day.
+  const time = iso.slice(11, 19);
+  if (!withDay) return time;
+  const [year, month, day] = iso.slice(0, 10).split("-").map(Number);
+  const weekday = WEEKDAYS[new Date(Date.UTC(year, month - 1, day)).getUTCDay()];
+  return `${weekday} ${String(day).padStart(2, "0")} ${MONTHS[month - 1]} ${time}`;
+}
+
+function timeElement(iso) {
+  const element = document.createElement("time");
+  element.dateTime = iso;
+  element.textContent = clockOf(iso, true);
+  return element;
+}
+
+function spanOf(className, ...parts) {
+  const element = document.createElement("span");
+  element.className = className;
+  element.append(...parts);
+  return element;
+}
+
+function renderLive(element, camera) {
+  // The badge of templates/_live.html, from one camera of /api/live.
+  element.className = `live state-${camera.state}${camera.stale ? " stale" : ""}`;
+  const badge = spanOf("badge", camera.label);
+  badge.title = camera.stale ? `footage run is not running: it last reported ${camera.state}` : "as footage run reports it";
+  const parts = [badge, spanOf("since", "since ", timeElement(camera.since))];
+  if (camera.detail) parts.push(spanOf("detail", camera.detail));
+  parts.push(spanOf("segment", "last segment ", camera.last_segment ? timeElement(camera.last_segment) : "none yet"));
+  if (camera.last_moment) {
+    const link = document.createElement("a");
+    link.href = camera.last_moment.url;
+    link.textContent = camera.last_moment.title;
+    parts.push(spanOf("last-moment", "last moment ", link, " ", timeElement(camera.last_moment.start)));
+  }
+  element.replaceChildren(...parts);
+}
+
+function setUpLive(list) {
+  // Every 5 seconds (while the page is in view), the live cameras' badges again from /api/live.
+  setInterval(async () => {
+    if (document.hidden) return;
+    let answer;
+    try {
+      answer = await fetch(list.dataset.live, { headers: { Accept: "application/json" } });
+    } catch {
+      return;  // the server is away for a moment: keep what is shown
+    }
+    if (!answer.ok) return;
+    for (const camera of await answer.json()) {
+      const badge = list.querySelector(`[data-live-camera="${CSS.escape(camera.camera)}"]`);
+      if (badge) renderLive(badge, camera);
+    }
+  }, 5000);
+}
+
+function showStar(form, starred) {
+  const button = form.querySelector("button");
+  button.setAttribute("aria-pressed", String(starred));
+  button.textContent = starred ? "\u2605" : "\u2606";
+  button.title = `${starred ? "Starred: click to unstar" : "Star this moment to keep it"}. ${form.dataset.keptNote}.`;
+  form.querySelector('input[name="starred"]').value = String(!starred);
+}
+
+function setUpStars() {
+  // A star button sends its choice to the API and changes in place (its form posts to the page
+  // route when there is no JavaScript); every star of the same moment on the page follows.
+  document.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form.star");
+    if (!form) return;
+    event.preventDefault();
+    const button = form.querySelector("button");
+    const starred = button.getAttribute("aria-pressed") !== "true";
+    button.disabled = true;
+    try {
+      const answer = await fetch(form.dataset.starUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ starred }),
+      });
+      const body = await answer.json().catch(() => null);
+      if (!answer.ok) throw new Error(body && typeof body.detail === "string" ? body.detail : `the server said ${answer.status}`);
+      for (const same of document.querySelectorAll(`form.star[data-star-url="${CSS.escape(form.dataset.starUrl)}"]`)) {
+        showStar(same, body.starred);
+      }
+    } catch (error) {
+      button.title = `Not changed: ${error.message}`;
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const strip = document.getElementById("strip");
   if (strip) setUpStrip(strip);
@@ -188,4 +287,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (jobs) setUpJobs(jobs);
   const share = document.getElementById("share");
   if (share) setUpShare(share);
+  const cameras = document.getElementById("cameras");
+  if (cameras && cameras.dataset.live) setUpLive(cameras);
+  setUpStars();
 });

@@ -1,0 +1,117 @@
+"""Repair what a crash leaves behind: ``.part`` segments that were still being written.
+
+The recorder writes fragmented MP4 (a fragment per keyframe), so a half-written segment is
+readable up to its last whole fragment. :func:`salvage` copies those packets into a closed
+segment under the segment's final name; a ``.part`` with nothing readable in it is moved to the
+camera's ``damaged/`` folder for its owner to look at. Nothing is deleted before its packets are
+safely in another file.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import av.error
+
+from footage.live.layout import PART_SUFFIX, safe_camera_name
+
+__all__ = ["DAMAGED_FOLDER", "Salvage", "find_partials", "salvage"]
+
+log = logging.getLogger(__name__)
+
+#: where unreadable leftovers are set aside, inside the camera's folder
+DAMAGED_FOLDER = "damaged"
+
+_FRAGMENTED = "frag_keyframe+empty_moov+default_base_moof"
+
+
+@dataclass(frozen=True)
+class Salvage:
+    """What became of one ``.part`` file: ``repaired`` into ``path`` with ``frames`` video frames
+    (``seconds`` of video), or ``set aside`` at ``path`` because ``reason``."""
+
+    part: Path
+    outcome: str
+    path: Path
+    frames: int
+    seconds: float = 0.0
+    reason: str = ""
+
+
+def find_partials(root: Path, camera: str) -> list[Path]:
+    """The camera's leftover ``.part`` segments (none is being written: call before recording)."""
+    folder = Path(root) / safe_camera_name(camera)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob(f"*{PART_SUFFIX}") if DAMAGED_FOLDER not in p.relative_to(folder).parts)
+
+
+def _final_name(part: Path) -> Path:
+    path = part.with_name(part.name[: -len(PART_SUFFIX)])
+    candidate, n = path, 0
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
+def _copy_readable(part: Path, target: Path) -> tuple[int, float, str]:
+    """Copy the video packets that can be read from ``part`` into ``target``; returns how many,
+    the seconds of video they hold, and why reading stopped ("" at a clean end)."""
+    frames, stopped, end = 0, "", 0.0
+    with av.open(str(part)) as source:
+        if not source.streams.video:
+            return 0, 0.0, "no video stream"
+        stream = source.streams.video[0]
+        with av.open(str(target), "w", format="mp4", options={"movflags": _FRAGMENTED}) as out:
+            copy = out.add_stream_from_template(stream)
+            last_dts: int | None = None
+            try:
+                for packet in source.demux(stream):
+                    if packet.is_corrupt:  # the fragment the crash cut short: nothing after it is whole
+                        stopped = "the last fragment was cut short"
+                        break
+                    if packet.pts is None or packet.size == 0:
+                        continue
+                    if frames == 0 and not packet.is_keyframe:
+                        continue
+                    if packet.dts is not None and last_dts is not None and packet.dts <= last_dts:
+                        continue
+                    last_dts = packet.dts
+                    if packet.time_base is not None:
+                        end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))
+                    packet.stream = copy
+                    out.mux(packet)
+                    frames += 1
+            except (av.error.FFmpegError, OSError) as exc:
+                stopped = str(exc)
+    return frames, end, stopped
+
+
+def salvage(part: Path) -> Salvage:
+    """Repair ``part`` into a closed segment, or set it aside in ``damaged/``. Never raises for
+    a damaged file (only for a file system that refuses every write)."""
+    part = Path(part)
+    target = _final_name(part)
+    scratch = target.with_name(target.name + ".repair")
+    try:
+        frames, seconds, stopped = _copy_readable(part, scratch)
+    except (av.error.FFmpegError, OSError) as exc:
+        frames, seconds, stopped = 0, 0.0, str(exc)
+    if frames > 0:
+        scratch.replace(target)
+        part.unlink()
+        log.warning("repaired %s after a crash: %d frames kept in %s", part.name, frames, target.name)
+        return Salvage(part, "repaired", target, frames, seconds, stopped)
+    scratch.unlink(missing_ok=True)
+    camera_folder = part.parent.parent
+    aside = camera_folder / DAMAGED_FOLDER / part.name
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(part), str(aside))
+    reason = stopped or "no readable frames"
+    log.warning("set aside %s after a crash (%s): see %s", part.name, reason, aside)
+    return Salvage(part, "set aside", aside, 0, 0.0, reason)

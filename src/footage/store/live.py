@@ -1,0 +1,197 @@
+"""The SQL of live cameras: gaps in recording, each camera's state, the owner's marks that keep a
+moment (starred, exported), and what retention reads and removes. Every function takes a
+connection and returns frozen records, like the other store modules."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from footage.store.database import transaction
+from footage.store.queries import ensure_camera
+from footage.time import utc_from_us, utc_to_us
+
+__all__ = [
+    "STATES",
+    "Gap",
+    "LiveStatus",
+    "StoredSegment",
+    "camera_segments",
+    "close_gap",
+    "forget_recording",
+    "gaps_between",
+    "last_recorded_utc",
+    "live_statuses",
+    "mark_exported",
+    "open_gap",
+    "set_starred",
+    "set_state",
+    "starred_ids",
+]
+
+#: a live camera's states, as the web page and MQTT show them
+STATES = ("starting", "recording", "reconnecting", "failed", "stopped")
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A time a camera did not record; ``end_utc`` is None while it lasts."""
+
+    id: int
+    camera: str
+    start_utc: datetime
+    end_utc: datetime | None
+    reason: str
+
+
+def open_gap(conn: sqlite3.Connection, camera: str, start_utc: datetime, reason: str) -> int:
+    """Record that ``camera`` stopped recording at ``start_utc``; returns the gap's id."""
+    camera_id = ensure_camera(conn, camera)
+    cursor = conn.execute("INSERT INTO gaps (camera_id, start_utc_us, end_utc_us, reason) VALUES (?, ?, NULL, ?)",
+                          (camera_id, utc_to_us(start_utc), reason))
+    return int(cursor.lastrowid or 0)
+
+
+def close_gap(conn: sqlite3.Connection, camera: str, start_utc: datetime, end_utc: datetime, reason: str) -> int:
+    """End the camera's open gap (or record a whole one when none is open) at ``end_utc``."""
+    camera_id = ensure_camera(conn, camera)
+    row = conn.execute("SELECT id FROM gaps WHERE camera_id = ? AND end_utc_us IS NULL ORDER BY start_utc_us DESC LIMIT 1",
+                       (camera_id,)).fetchone()
+    if row is None:
+        cursor = conn.execute("INSERT INTO gaps (camera_id, start_utc_us, end_utc_us, reason) VALUES (?, ?, ?, ?)",
+                              (camera_id, utc_to_us(start_utc), utc_to_us(end_utc), reason))
+        return int(cursor.lastrowid or 0)
+    conn.execute("UPDATE gaps SET end_utc_us = ?, reason = ? WHERE id = ?", (utc_to_us(end_utc), reason, row[0]))
+    return int(row[0])
+
+
+def gaps_between(conn: sqlite3.Connection, camera: str, since: datetime, until: datetime) -> list[Gap]:
+    """The camera's gaps that overlap ``[since, until)`` (open ones reach to now), oldest first."""
+    rows = conn.execute(
+        """SELECT g.id, c.name, g.start_utc_us, g.end_utc_us, g.reason FROM gaps g JOIN cameras c ON c.id = g.camera_id
+           WHERE c.name = ? AND g.start_utc_us < ? AND (g.end_utc_us IS NULL OR g.end_utc_us > ?)
+           ORDER BY g.start_utc_us""",
+        (camera, utc_to_us(until), utc_to_us(since)),
+    ).fetchall()
+    return [Gap(r[0], r[1], utc_from_us(r[2]), utc_from_us(r[3]) if r[3] is not None else None, r[4]) for r in rows]
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    """A live camera as ``footage run`` last reported it, with its newest moment."""
+
+    camera: str
+    state: str
+    detail: str
+    since_utc: datetime
+    updated_utc: datetime
+    last_segment_utc: datetime | None
+    last_moment_id: int | None
+    last_moment_utc: datetime | None
+    last_moment_title: str | None
+
+
+def set_state(conn: sqlite3.Connection, camera: str, state: str, detail: str, now: datetime,
+              last_segment_utc: datetime | None = None) -> None:
+    """Store the camera's state; ``since`` moves only when the state changes."""
+    if state not in STATES:
+        raise ValueError(f"unknown live state {state!r}")
+    camera_id = ensure_camera(conn, camera)
+    now_us = utc_to_us(now)
+    segment_us = utc_to_us(last_segment_utc) if last_segment_utc is not None else None
+    with transaction(conn):
+        conn.execute(
+            """INSERT INTO live_status (camera_id, state, detail, since_utc_us, updated_utc_us, last_segment_utc_us)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (camera_id) DO UPDATE SET
+                   since_utc_us = CASE WHEN live_status.state = excluded.state THEN live_status.since_utc_us
+                                       ELSE excluded.since_utc_us END,
+                   state = excluded.state, detail = excluded.detail, updated_utc_us = excluded.updated_utc_us,
+                   last_segment_utc_us = COALESCE(excluded.last_segment_utc_us, live_status.last_segment_utc_us)""",
+            (camera_id, state, detail, now_us, now_us, segment_us),
+        )
+
+
+def live_statuses(conn: sqlite3.Connection) -> list[LiveStatus]:
+    """Every camera that ``footage run`` or ``footage watch`` has reported on, by name."""
+    rows = conn.execute(
+        """SELECT c.name, s.state, s.detail, s.since_utc_us, s.updated_utc_us, s.last_segment_utc_us,
+                  m.id, m.start_utc_us, m.description
+           FROM live_status s JOIN cameras c ON c.id = s.camera_id
+           LEFT JOIN moments m ON m.id = (SELECT id FROM moments WHERE camera_id = s.camera_id
+                                          ORDER BY start_utc_us DESC LIMIT 1)
+           ORDER BY c.name"""
+    ).fetchall()
+    return [
+        LiveStatus(r[0], r[1], r[2], utc_from_us(r[3]), utc_from_us(r[4]), utc_from_us(r[5]) if r[5] is not None else None,
+                   r[6], utc_from_us(r[7]) if r[7] is not None else None, r[8])
+        for r in rows
+    ]
+
+
+def set_starred(conn: sqlite3.Connection, moment_id: int, starred: bool) -> bool:
+    """Star or unstar a moment; False when there is no such moment."""
+    cursor = conn.execute("UPDATE moments SET starred = ? WHERE id = ?", (int(starred), moment_id))
+    return cursor.rowcount > 0
+
+
+def starred_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> set[int]:
+    """The ids among ``ids`` of moments that are starred (unknown ids are left out)."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return set()
+    rows = conn.execute("SELECT id FROM moments WHERE starred != 0 AND id IN (SELECT value FROM json_each(?))",
+                        (json.dumps(wanted),)).fetchall()
+    return {int(row[0]) for row in rows}
+
+
+def mark_exported(conn: sqlite3.Connection, moment_ids: Iterable[int], when: datetime) -> None:
+    """Note that moments were exported or shared (retention keeps their recordings)."""
+    conn.executemany("UPDATE moments SET exported_utc_us = ? WHERE id = ?", [(utc_to_us(when), i) for i in moment_ids])
+
+
+@dataclass(frozen=True)
+class StoredSegment:
+    """A camera's recording as retention sees it; ``kept`` when a moment in it is starred or
+    was exported."""
+
+    recording_id: int
+    path: str
+    start_utc: datetime | None
+    size_bytes: int
+    kept: bool
+
+
+def camera_segments(conn: sqlite3.Connection, camera: str) -> list[StoredSegment]:
+    """Every recording of ``camera`` in the index (any status), oldest first."""
+    rows = conn.execute(
+        """SELECT r.id, r.path, r.start_utc_us, r.size_bytes,
+                  EXISTS (SELECT 1 FROM moments m WHERE m.recording_id = r.id
+                          AND (m.starred != 0 OR m.exported_utc_us IS NOT NULL))
+           FROM recordings r JOIN cameras c ON c.id = r.camera_id
+           WHERE c.name = ? ORDER BY r.start_utc_us, r.id""",
+        (camera,),
+    ).fetchall()
+    return [StoredSegment(r[0], r[1], utc_from_us(r[2]) if r[2] is not None else None, int(r[3]), bool(r[4]))
+            for r in rows]
+
+
+def last_recorded_utc(conn: sqlite3.Connection, camera: str) -> datetime | None:
+    """When the camera's newest indexed recording ends (None before any)."""
+    row = conn.execute(
+        """SELECT MAX(r.start_utc_us + CAST(r.indexed_s * 1e6 AS INTEGER)) FROM recordings r
+           JOIN cameras c ON c.id = r.camera_id WHERE c.name = ? AND r.start_utc_us IS NOT NULL""",
+        (camera,),
+    ).fetchone()
+    return utc_from_us(row[0]) if row is not None and row[0] is not None else None
+
+
+def forget_recording(conn: sqlite3.Connection, recording_id: int) -> None:
+    """Remove a recording with its tracks and moments from the index (its file is the caller's)."""
+    with transaction(conn):
+        conn.execute("DELETE FROM moments WHERE recording_id = ?", (recording_id,))
+        conn.execute("DELETE FROM tracks WHERE recording_id = ?", (recording_id,))
+        conn.execute("DELETE FROM recordings WHERE id = ?", (recording_id,))
