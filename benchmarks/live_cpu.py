@@ -34,7 +34,8 @@ from importlib import resources
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from rtsp_helpers import RtspServer, free_port
+from conftest import free_port
+from rtsp_helpers import RtspServer
 
 OUT = Path(__file__).resolve().parent / "out"
 SAMPLE = Path(str(resources.files("footage.sample").joinpath("one-by-one-person-detection.mp4")))

@@ -7,8 +7,9 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,6 +100,52 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(db: Path, *args: str, ready: str = "/api/cameras") -> Iterator[str]:
+    """``footage serve --db DB ARGS`` in its own process, as a user starts it; yields its URL once
+    ``ready`` answers, and stops it at the end."""
+    import time
+    import urllib.request
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "footage.cli", "serve", "--db", str(db), "--port", str(port), *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + ready, timeout=2) as answer:
+                    assert answer.status == 200
+                break
+            except OSError as exc:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    said = process.stdout.read() if process.stdout else ""
+                    raise AssertionError(f"footage serve did not start: {said}") from exc
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def json_of(client: Any, url: str) -> Any:
+    """The JSON a test client gets from ``url`` (asserting a 200 and a JSON content type)."""
+    answer = client.get(url)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/json"
+    return answer.json()
+
+
 def copy_index(source: Path, folder: Path) -> Path:
     """A copy of the index at ``source`` and its pictures in ``folder``. The index records pictures
     by absolute path, so the copy's rows are pointed at the copied pictures."""
@@ -126,7 +173,7 @@ def live_clip(tmp_path_factory: pytest.TempPathFactory, ffmpeg: str, sample_clip
 @pytest.fixture(scope="session")
 def mosquitto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """A real Mosquitto MQTT broker (Debian's) on a free port of 127.0.0.1; yields the port."""
-    from mqtt_helpers import free_port, mosquitto_binary, running_broker
+    from mqtt_helpers import mosquitto_binary, running_broker
 
     mosquitto_binary()
     with running_broker(tmp_path_factory.mktemp("mosquitto"), free_port()) as port:

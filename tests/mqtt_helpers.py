@@ -26,12 +26,6 @@ def mosquitto_binary() -> str:
     return found
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def running_broker(folder: Path, port: int, passwords: Path | None = None) -> Iterator[int]:
     """A running mosquitto on ``127.0.0.1:port``; anonymous unless ``passwords`` is given."""

@@ -18,12 +18,6 @@ import time
 from pathlib import Path
 
 
-def free_port(kind: int = socket.SOCK_STREAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class RtspServer:
     """Serves one clip, looped in real time, to RTSP clients (TCP interleaved)."""
 

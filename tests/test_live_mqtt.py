@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conftest import free_port
 from footage.errors import ConfigError
 from footage.live.mqtt import (
     MqttParams,
@@ -34,7 +35,7 @@ from footage.live.mqtt import (
     topic_camera,
 )
 from footage.store.records import IndexedMoment
-from mqtt_helpers import Subscriber, free_port, mosquitto_binary, running_broker
+from mqtt_helpers import Subscriber, mosquitto_binary, running_broker
 
 START = datetime(2026, 11, 20, 14, 30, 0, 250000, tzinfo=UTC)
 

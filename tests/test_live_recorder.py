@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 import av
 import pytest
 
+from conftest import free_port
 from footage.errors import ConfigError
 from footage.ingest.clock import start_from_path
 from footage.live.backoff import RetryPolicy, backoff_delays
 from footage.live.layout import partial_path, safe_camera_name, segment_path
 from footage.live.recorder import GapInfo, SegmentInfo, explain, is_fatal, record
-from rtsp_helpers import RtspServer, free_port
+from rtsp_helpers import RtspServer
 
 # ---------------------------------------------------------------- backoff (pure)
 

@@ -19,13 +19,14 @@ from typing import Any
 import av
 import pytest
 
+from conftest import free_port
 from footage.errors import ConfigError
 from footage.live.cameras import parse_cameras
 from footage.live.repair import find_partials, salvage
 from footage.store.database import connect
 from footage.store.live import set_starred
 from mqtt_helpers import Subscriber
-from rtsp_helpers import RtspServer, free_port
+from rtsp_helpers import RtspServer
 
 CLIP_S = 20.0  # the live_clip fixture: a person lingers from 4.8 s to 16.6 s
 SEGMENT_S = 19.5  # past the clip's last keyframe (19 s), before the next copy (20 s): one copy a segment

@@ -27,7 +27,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from conftest import MakeClip, copy_index, h264
+from conftest import MakeClip, copy_index, h264, json_of
 from footage.config import Settings
 from footage.store import review
 from footage.store.database import connect
@@ -40,13 +40,6 @@ TESTSRC = ("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10")  # a moving tes
 
 def client_for(db: Path, **options: Any) -> TestClient:
     return TestClient(create_app(ServeOptions(db, **options)), base_url=BASE)
-
-
-def json_of(client: TestClient, url: str) -> Any:
-    answer = client.get(url)
-    assert answer.status_code == 200, answer.text
-    assert answer.headers["content-type"] == "application/json"
-    return answer.json()
 
 
 def page(client: TestClient, url: str) -> str:

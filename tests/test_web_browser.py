@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import h264
+from conftest import h264, serving
 
 
 def _footage(*args: str) -> subprocess.CompletedProcess[str]:
@@ -40,12 +38,6 @@ def review_index(shared_footage: Path, sample_clip: Path, tmp_path_factory: pyte
     return db
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def uploads(sample_clip: Path, ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder on the server that may be indexed from the page, holding one recording (a new
@@ -60,27 +52,8 @@ def uploads(sample_clip: Path, ffmpeg: str, tmp_path_factory: pytest.TempPathFac
 @pytest.fixture(scope="module")
 def server(review_index: Path, uploads: Path) -> Iterator[str]:
     """``footage serve`` in its own process, as a user starts it."""
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "footage.cli", "serve", "--db", str(review_index), "--port", str(port),
-                                "--index-root", str(uploads)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/api/cameras", timeout=2) as answer:
-                    assert answer.status == 200
-                break
-            except OSError as exc:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    said = process.stdout.read() if process.stdout else ""
-                    raise AssertionError(f"footage serve did not start: {said}") from exc
-                time.sleep(0.2)
+    with serving(review_index, "--index-root", str(uploads)) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def watched_page(browser: object, width: int, height: int) -> tuple[object, list[str]]:

@@ -17,11 +17,7 @@ import json
 import os
 import re
 import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import closing
@@ -32,7 +28,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import copy_index
+from conftest import copy_index, json_of, serving
 from footage.store.database import connect
 from footage.store.live import LiveStatus, close_gap, open_gap, set_state
 from footage.web.app import ServeOptions, create_app
@@ -47,13 +43,6 @@ T0 = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 
 def at(seconds: float) -> datetime:
     return T0 + timedelta(seconds=seconds)
-
-
-def json_of(client: TestClient, url: str) -> Any:
-    answer = client.get(url)
-    assert answer.status_code == 200, answer.text
-    assert answer.headers["content-type"] == "application/json"
-    return answer.json()
 
 
 def starred_in_sqlite(db: Path, moment_id: int) -> bool:
@@ -291,36 +280,12 @@ def test_gaps_on_the_timeline(client: TestClient, live_index: Path) -> None:
 
 # ---- in a real browser -----------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(front_door_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """``footage serve`` in its own process over a copy of the front door index: (url, index)."""
     db = copy_index(front_door_index, tmp_path_factory.mktemp("web-live-served"))
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "footage.cli", "serve", "--db", str(db), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/api/live", timeout=2) as answer:
-                    assert answer.status == 200
-                break
-            except OSError as exc:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    said = process.stdout.read() if process.stdout else ""
-                    raise AssertionError(f"footage serve did not start: {said}") from exc
-                time.sleep(0.2)
+    with serving(db, ready="/api/live") as url:
         yield url, db
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.mark.slow

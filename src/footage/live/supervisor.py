@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from footage.config import DetectParams, Settings
@@ -98,13 +99,16 @@ class Supervisor:
         def closed(info: SegmentInfo) -> None:
             self._events.put(_Segment(info.camera, info.path, info.start_utc, info.end_utc))
 
-        try:
-            record(camera.url, camera.name, self.root, segment_s=live.segment_s, zone=camera.settings.zone(),
-                   stop=self.stop, on_segment=closed, on_gap=self._events.put, policy=live.policy(),
-                   timeout_s=live.timeout_s, on_state=lambda state, detail: self._events.put(_State(camera.name, state, detail)))
-        except FootageError as exc:  # a segment cannot be written (disk full, no permission)
-            log.error("camera %s: recording stopped: %s", camera.name, exc)
-            self._events.put(_State(camera.name, "failed", str(exc)))
+        while not self.stop.is_set():
+            try:
+                record(camera.url, camera.name, self.root, segment_s=live.segment_s, zone=camera.settings.zone(),
+                       stop=self.stop, on_segment=closed, on_gap=self._events.put, policy=live.policy(),
+                       timeout_s=live.timeout_s,
+                       on_state=lambda state, detail: self._events.put(_State(camera.name, state, detail)))
+            except FootageError as exc:  # a segment cannot be written (disk full, no permission): try again later
+                log.error("camera %s: cannot record (%s); trying again in %.0f s", camera.name, exc, live.retry_cap_s)
+                self._events.put(_State(camera.name, "failed", str(exc)))
+                self.stop.wait(live.retry_cap_s)
 
     # ------------------------------------------------------------ the index loop
 
@@ -123,13 +127,14 @@ class Supervisor:
             next_heartbeat = next_retention = time.monotonic()
             while not (self.stop.is_set() and not any(t.is_alive() for t in threads) and self._events.empty()):
                 with contextlib.suppress(queue.Empty):
-                    self._handle_safely(conn, self._events.get(timeout=0.5))
+                    event = self._events.get(timeout=0.5)
+                    self._safely(event.camera, partial(self._handle, conn, event))
                 if time.monotonic() >= next_heartbeat:
                     next_heartbeat = time.monotonic() + self.config.live.heartbeat_s
-                    self._heartbeat(conn)
+                    self._safely("all", lambda: self._heartbeat(conn))
                 if time.monotonic() >= next_retention and not self.stop.is_set():
                     next_retention = time.monotonic() + self.config.live.retention_every_s
-                    self._retention(conn)
+                    self._safely("all", lambda: self._retention(conn))
             for camera in self.config.cameras:
                 self._set_state(conn, _State(camera.name, "stopped", ""))
         finally:
@@ -151,13 +156,15 @@ class Supervisor:
             self._downtime[camera.name] = last
         self._set_state(conn, _State(camera.name, "starting", ""))
 
-    def _handle_safely(self, conn: sqlite3.Connection, event: _Event) -> None:
-        """Handle one report; a failure is logged and the cameras go on (a segment that could
-        not be indexed stays on disk, for `footage index` later)."""
+    @staticmethod
+    def _safely(camera: str, work: Callable[[], None]) -> None:
+        """Do one piece of the loop's work; a failure (the index locked or its disk full) is
+        logged and the cameras go on: a segment that could not be indexed stays on disk, for
+        ``footage index`` later."""
         try:
-            self._handle(conn, event)
+            work()
         except (FootageError, sqlite3.Error, OSError) as exc:
-            log.error("camera %s: %s", event.camera, exc)
+            log.error("camera %s: %s", camera, exc)
 
     def _handle(self, conn: sqlite3.Connection, event: _Event) -> None:
         if isinstance(event, _Segment):
