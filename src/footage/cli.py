@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING
 
 from footage import render
 from footage.config import Settings, load_settings
-from footage.detect import load_detector
+from footage.detect import detection_device
 from footage.errors import FootageError
 from footage.events import EVENT_KINDS, analyse
 from footage.events.score import with_scores
 from footage.ingest.clock import parse_user_time
 from footage.ingest.mot import read_mot
-from footage.pipeline.indexer import IndexReport, index_paths
+from footage.pipeline.indexer import IndexReport, Spread, index_paths
 from footage.pipeline.moments import rebuild_moments
 from footage.pipeline.progress import NullProgress, TqdmProgress
 from footage.pipeline.search import search_moments
@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--config", type=Path, help="settings file (TOML, see docs/config.md)")
     index.add_argument("--no-progress", action="store_true", help="no progress bars")
     index.add_argument("--format", choices=("table", "json"), default="table")
+    index.add_argument("--workers", type=int, help="analyse in N worker processes on this machine, long recordings "
+                       "split into chunks (docs/scale.md)")
+    index.add_argument("--ray", metavar="ADDRESS", help="analyse on the Ray cluster at ADDRESS (host:port, or auto for "
+                       "the one this machine is part of); needs pip install 'footage[ray]'")
+    index.add_argument("--chunk-s", type=float, default=600.0, help="with --workers or --ray: split recordings longer "
+                       "than this into chunks of about this many seconds (default 600)")
 
     tracks = command("tracks", "list tracked objects")
     tracks.add_argument("--camera")
@@ -179,7 +185,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise FootageError(str(exc)) from exc
     report = _run_index(args.paths, _db(args), settings, camera=args.camera, user_start=user_start,
-                        show_progress=not args.no_progress)
+                        show_progress=not args.no_progress, spread=_spread(args))
     if args.format == "json":
         print(json.dumps([asdict(o) for o in report.outcomes], indent=2))
     else:
@@ -202,11 +208,36 @@ def _run_index(
     camera: str | None,
     user_start: datetime | None,
     show_progress: bool,
+    spread: Spread | None = None,
 ) -> IndexReport:
-    detector = load_detector(settings.detect)
     progress = TqdmProgress() if show_progress else NullProgress()
-    return index_paths(paths, db_path=db, detector=detector, settings=settings, camera=camera,
-                       user_start=user_start, progress=progress)
+    if show_progress:
+        if spread is None or spread.executor.local:
+            where = spread.executor.describe() if spread is not None else "this process"
+            print(f"footage: detecting on {detection_device()}, in {where}", file=sys.stderr)
+        else:  # each node uses its own GPU when it has one (its workers log which)
+            print(f"footage: detecting on {spread.executor.describe()}", file=sys.stderr)
+    return index_paths(paths, db_path=db, detector=None, settings=settings, camera=camera,
+                       user_start=user_start, progress=progress, spread=spread)
+
+
+def _spread(args: argparse.Namespace) -> Spread | None:
+    """How ``--workers``/``--ray`` spread indexing (None: in this process, as by default)."""
+    if args.workers is not None and args.ray is not None:
+        raise FootageError("choose --workers (this machine) or --ray (a cluster), not both")
+    if args.chunk_s <= 10:
+        raise FootageError(f"--chunk-s must be more than 10 seconds, got {args.chunk_s}")
+    if args.ray is not None:
+        from footage.scale.ray_cluster import RayExecutor
+
+        return Spread(RayExecutor(args.ray), chunk_s=args.chunk_s)
+    if args.workers is not None:
+        from footage.scale.executors import ProcessExecutor
+
+        if args.workers < 1:
+            raise FootageError(f"--workers must be at least 1, got {args.workers}")
+        return Spread(ProcessExecutor(args.workers), chunk_s=args.chunk_s)
+    return None
 
 
 def _report_table(report: IndexReport) -> str:

@@ -16,7 +16,7 @@ from footage.errors import ConfigError
 if TYPE_CHECKING:
     from footage.config import DetectParams
 
-__all__ = ["BACKENDS", "Detector", "load_detector"]
+__all__ = ["BACKENDS", "Detector", "detection_device", "load_detector"]
 
 
 def _yolox(params: DetectParams) -> Detector:
@@ -30,6 +30,14 @@ def detector_threads(params: DetectParams) -> int:
     """onnxruntime threads per detection: as set, else the cores the decoder leaves shared among
     the ``workers`` detecting side by side (:func:`footage.cores.detector_threads`)."""
     return params.threads or cores.detector_threads(params.workers)
+
+
+def detection_device() -> str:
+    """Where detection will run on this machine: ``CUDA`` when onnxruntime's CUDA provider is
+    installed (``onnxruntime-gpu``) and a GPU is visible, else ``CPU``."""
+    import onnxruntime as ort
+
+    return "CUDA" if "CUDAExecutionProvider" in ort.get_available_providers() else "CPU"
 
 
 #: detector backends by name

@@ -13,11 +13,16 @@ Two modes, switched at keyframes:
 
 The iterator yields a :class:`Sample` per sampled instant: with an analysis :class:`Frame` when the
 scene changed (run the detector), without one when it did not (what was there is still there).
+
+A window ``[start_s, end_s)`` of a file (a chunk for one worker) seeks to the keyframe at or before
+``start_s`` and stops at ``end_s``; it samples on the grid of a whole-file read (see :meth:`PyAVSource.samples`).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -174,9 +179,20 @@ class PyAVSource:
 
     # ------------------------------------------------------------------ decoding
 
-    def samples(self) -> Iterator[Sample]:
+    def samples(self, start_s: float | None = None, end_s: float | None = None) -> Iterator[Sample]:
         """Sampled instants in time order. Raises :class:`CorruptMediaError` when the file is
-        damaged or breaks off; every sample yielded before that stays valid."""
+        damaged or breaks off; every sample yielded before that stays valid.
+
+        ``start_s`` and ``end_s`` (media time, the clock of :attr:`Sample.time_s`) read only the
+        window ``[start_s, end_s)``: decoding starts at the keyframe at or before ``start_s`` (the
+        frames before it are decoded as references, never sampled) and stops after the last frame
+        before ``end_s`` (no truncation error for the rest). With the motion gate off, the samples of
+        consecutive windows are exactly those of one whole read: the sampling grid stays
+        ``first frame + k / detect_fps``. With it on, the gate starts afresh at ``start_s`` (active,
+        nothing to compare with), so still stretches and replays, which restart the grid at a
+        keyframe, differ near the window's start. ``Sample.index`` stays the decode index in the
+        whole file: exact where the container indexes every frame (MP4, MOV, AVI), else reckoned
+        from the timestamps and frame rate (exact for constant-rate files)."""
         p = self.params
         info = self.info
         source_fps = float(info.frame_rate) if info.frame_rate else 25.0
@@ -188,7 +204,9 @@ class PyAVSource:
         self._analysis_h = round(self._analysis_w * info.height / info.width) // 2 * 2
         self._motion_h = max(2, round(p.motion_width * info.height / info.width))
         self._scale = info.width / self._analysis_w
-        self._last_change_s = 0.0
+        self._start_s = -math.inf if start_s is None else start_s
+        self._end_s = math.inf if end_s is None else end_s
+        self._last_change_s = 0.0 if start_s is None else start_s  # the gate knows nothing before the window
         # one scaler per output, kept across frames: FFmpeg's scaler context is costly to set up
         # (PyAV's frame.to_ndarray builds a new one for every frame)
         self._grey_scaler = VideoReformatter()
@@ -199,9 +217,14 @@ class PyAVSource:
         pending: list[av.Packet] = []  # while still: packets since the last probed keyframe
         last_probe_s = -1e9
         sizes = PacketSizeGate()
-        index = -1  # decode index of the last frame accounted for (MOTChallenge frame - 1)
+        packets, first_index = self._packets_from(start_s)
+        index = first_index - 1  # decode index of the last frame accounted for (MOTChallenge frame - 1)
         self._bad_in_a_row = 0
-        for packet in self._demux():
+        stopped_at: av.Packet | None = None  # the first packet after the window (stopped on purpose)
+        for packet in packets:
+            if self._past_end(packet, still=still):
+                stopped_at = packet
+                break
             self.stats.packets += 1
             if not still and packet.is_keyframe and self._quiet_long_enough(packet):
                 # drain the frames still inside the decoder, then go still from this keyframe
@@ -222,7 +245,8 @@ class PyAVSource:
                 follows_keyframe = len(pending) >= 2 and pending[-2].is_keyframe
                 woken = p.packet_size_wake and sizes.suspicious(packet.size, follows_keyframe=follows_keyframe)
                 self.stats.size_wakes += woken
-                self.stats.last_time_s = max(self.stats.last_time_s, packet_s)
+                if packet_s < self._end_s:
+                    self.stats.last_time_s = max(self.stats.last_time_s, packet_s)
                 if not woken:
                     continue
             elif packet_s - last_probe_s < p.probe_interval_s - 1e-6:
@@ -244,14 +268,69 @@ class PyAVSource:
             self.stats.replayed_gops += 1
             replay, pending = pending, []
             index = yield from self._replay(replay, index - len(replay))
-        if still and len(pending) > 1:
-            # the file ended inside a still stretch: what followed the last probe was never looked
-            # at, so decode it (at most one probe interval per file)
+        if still and len(pending) > 1 and not (stopped_at and self._unchanged_after(stopped_at, packets)):
+            # the file (or window) ended inside a still stretch: what followed the last probe was
+            # never looked at, so decode it (at most one probe interval per file or window)
             index = yield from self._replay(pending, index - len(pending))
         for frame in self._decode(None):
             index += 1
             yield from self._emit(frame, index)
-        self._check_complete(info)
+        self._check_complete(info, reached_end=stopped_at is None)
+
+    def _packets_from(self, start_s: float | None) -> tuple[Iterator[av.Packet], int]:
+        """The packets to read for a window starting at ``start_s``, from the keyframe at or
+        before it, and the decode index of the first frame they give."""
+        stream, time_base = self._stream, self._time_base
+        first_s = float((stream.start_time or 0) * time_base)
+        if start_s is None or start_s <= first_s:
+            return self._demux(), 0
+        # join the whole read's grid (first frame + k / fps): the frames decoded before start_s go
+        # through the sampler too, unseen, so it stands where a whole read would at start_s
+        self._sampler.restart(first_s)
+        back_s = 0.0
+        while True:
+            target_s = max(first_s, start_s - back_s)
+            self._container.seek(math.floor(target_s / time_base), backward=True, any_frame=False, stream=stream)
+            stream.codec_context.flush_buffers()
+            packets = self._demux()
+            # some demuxers (MPEG-TS) land on any packet, or seek on decode time and land just after
+            # start_s: decode from a keyframe at or before start_s, looking further back if need be
+            keyframe = next((k for k in packets if k.is_keyframe), None)
+            if keyframe is not None and (keyframe.pts is None or float(keyframe.pts * time_base) <= start_s):
+                return itertools.chain([keyframe], packets), self._index_of(keyframe)
+            if target_s <= first_s:
+                return (iter(()), 0) if keyframe is None else (itertools.chain([keyframe], packets), self._index_of(keyframe))
+            back_s = max(1.0, 2 * back_s)
+
+    def _index_of(self, keyframe: av.Packet) -> int:
+        """The decode index of the first frame decoded from ``keyframe`` (a closed GOP's first)."""
+        entries = getattr(self._stream, "index_entries", None)  # PyAV >= 15
+        if entries is not None and keyframe.dts is not None and len(entries) == self._stream.frames > 0:
+            position = int(entries.search_timestamp(keyframe.dts, backward=True, any_frame=True))
+            if position >= 0 and entries[position].timestamp == keyframe.dts:
+                return position  # the container indexes every frame: its place is exact
+        rate = self.info.frame_rate
+        if rate is None or keyframe.pts is None:
+            return 0  # no way to tell: indexes count from the window's first frame
+        return max(0, round((keyframe.pts - (self._stream.start_time or 0)) * self._time_base * rate))
+
+    def _unchanged_after(self, packet: av.Packet, packets: Iterator[av.Packet]) -> bool:
+        """At the end of a window, while still: True when the first keyframe from ``packet`` on
+        shows the scene unchanged, as a whole read's next probe would, so the stretch since the
+        last probe needs no replay."""
+        keyframe = next((k for k in itertools.chain([packet], packets) if k.is_keyframe), None)
+        if keyframe is None:
+            return False
+        probe = self._decode(keyframe) + self._decode(None)
+        self._stream.codec_context.flush_buffers()
+        self.stats.keyframe_probes += 1
+        return bool(probe) and not probe[-1].is_corrupt and not self._gate.changed(self._grey(probe[-1]))
+
+    def _past_end(self, packet: av.Packet, *, still: bool) -> bool:
+        """True once no packet from this one on can give a frame before ``end_s``: its decode time
+        is there (presentation never precedes decoding), or, while still, it is a keyframe there."""
+        stamp = packet.pts if still and packet.is_keyframe else packet.dts if packet.dts is not None else packet.pts
+        return stamp is not None and float(stamp * self._time_base) >= self._end_s
 
     def _replay(self, packets: list[av.Packet], index: int) -> Generator[Sample, None, int]:
         """Decode ``packets`` (starting at a keyframe) from scratch, sampling from their start."""
@@ -284,7 +363,9 @@ class PyAVSource:
         try:
             frames = self._stream.codec_context.decode(packet)
         except av.error.FFmpegError as exc:
-            self.stats.note_damage(self.stats.last_time_s, undecodable=True)
+            # a packet outside the window (a reference before it, a probe after it) is another window's damage
+            if packet is None or packet.pts is None or self._start_s <= float(packet.pts * self._time_base) < self._end_s:
+                self.stats.note_damage(self.stats.last_time_s, undecodable=True)
             log.debug("%s: damaged packet at dts %s: %s", self.path, getattr(packet, "dts", None), exc)
             return []
         self.stats.decoded_frames += len(frames)
@@ -320,7 +401,13 @@ class PyAVSource:
 
     def _emit(self, frame: av.VideoFrame, index: int) -> Iterator[Sample]:
         """The sample for a decoded frame in an active stretch, if it is a sampling instant."""
+        if frame.pts is not None and float(frame.pts * self._time_base) >= self._end_s:
+            return  # after the window
         time_s = self._time_of(frame)
+        if time_s < self._start_s:  # a reference before the window: keeps the sampler in step, unseen
+            if not frame.is_corrupt:
+                self._sampler.take(time_s)
+            return
         if not self._usable(frame) or not self._sampler.take(time_s):
             return
         grey = self._grey(frame)
@@ -352,24 +439,26 @@ class PyAVSource:
                 raise self._broken(f"read error ({exc.strerror or exc})") from exc
             if packet.size == 0 and packet.dts is None:
                 continue  # the flush packet PyAV appends at the end
-            if packet.is_corrupt:
-                self.stats.note_damage(float(packet.pts * self._time_base) if packet.pts is not None else self.stats.last_time_s)
+            packet_s = float(packet.pts * self._time_base) if packet.pts is not None else self.stats.last_time_s
+            if packet.is_corrupt and self._start_s <= packet_s < self._end_s:
+                self.stats.note_damage(packet_s)
             yield packet
 
     def _broken(self, what: str) -> CorruptMediaError:
         return CorruptMediaError(self.path, f"{what} at {self.stats.last_time_s:.1f} s; indexed what came before")
 
-    def _check_complete(self, info: RecordingInfo) -> None:
-        """Raise :class:`CorruptMediaError` if the file ended early or had damaged frames."""
+    def _check_complete(self, info: RecordingInfo, *, reached_end: bool) -> None:
+        """Raise :class:`CorruptMediaError` if the file ended early or had damaged frames
+        (``reached_end``: the file ended, rather than a window stopping at its end on purpose)."""
         frame_s = 1.0 / float(info.frame_rate) if info.frame_rate else 0.1
-        if info.duration_s > 0 and self.stats.last_time_s + max(2.0, 3 * frame_s) < info.duration_s:
+        if reached_end and info.duration_s > 0 and self.stats.last_time_s + max(2.0, 3 * frame_s) < info.duration_s:
             raise CorruptMediaError(
                 self.path,
                 f"truncated: decoded {self.stats.last_time_s:.1f} s of {info.duration_s:.1f} s; indexed what came before",
             )
         damaged = self.stats.bad_packets + self.stats.damaged_frames
         first_damage_s = self.stats.first_damage_s
-        if damaged and first_damage_s is not None and first_damage_s >= self.stats.last_time_s - 1.0:
+        if reached_end and damaged and first_damage_s is not None and first_damage_s >= self.stats.last_time_s - 1.0:
             # damage only in the last second: the file was cut off while being written
             raise CorruptMediaError(
                 self.path, f"truncated: ends mid-frame at {first_damage_s:.1f} s; indexed what came before"

@@ -12,25 +12,34 @@ __all__ = ["Sampler"]
 class Sampler:
     """Takes a frame whenever media time reaches the next sampling instant.
 
-    Instants are ``start + k / fps``; after a gap the next instant jumps forward instead of taking a
-    burst of frames. ``tolerance_s`` (half a source frame) keeps a 25 fps source sampled at 5 fps on
-    exactly every 5th frame despite rounding in the timestamps.
+    Instants are ``anchor + k / fps`` (``anchor``: the first frame, or the last :meth:`restart`);
+    after a gap the next instant jumps forward instead of taking a burst of frames. ``tolerance_s``
+    (half a source frame) keeps a 25 fps source sampled at 5 fps on exactly every 5th frame despite
+    rounding in the timestamps.
+
+    Whether a frame is taken depends only on the anchor, its own time and the instant last reached
+    (the same sum for every frame, never added up), so a sampler restarted at a file's first frame
+    time and fed the frames of a stretch from any keyframe on takes exactly the frames a whole-file
+    read takes there: reading a file in windows samples the same frames.
     """
 
     fps: float
     tolerance_s: float = 0.02
-    next_s: float | None = None
+    anchor_s: float | None = None
+    #: ``k`` of the next sampling instant
+    step: int = 0
 
     def take(self, time_s: float) -> bool:
         """True when the frame at ``time_s`` should be analysed."""
-        if self.next_s is not None and time_s + self.tolerance_s < self.next_s:
+        if self.anchor_s is None:
+            self.anchor_s = time_s
+        reached = math.floor((time_s + self.tolerance_s - self.anchor_s) * self.fps)  # last instant at or before
+        if reached < self.step:
             return False
-        interval = 1.0 / self.fps
-        base = time_s if self.next_s is None else self.next_s
-        steps = math.floor((time_s + self.tolerance_s - base) / interval) + 1
-        self.next_s = base + steps * interval
+        self.step = reached + 1
         return True
 
     def restart(self, time_s: float) -> None:
-        """Sample from ``time_s`` on (after jumping back to replay a stretch)."""
-        self.next_s = time_s
+        """Sample on the grid ``time_s + k / fps`` from ``time_s`` on (after jumping back to replay a
+        stretch, or to join the grid of a whole-file read part-way through)."""
+        self.anchor_s, self.step = time_s, 0

@@ -19,6 +19,8 @@ class Progress:
     def advance(self, media_s: float) -> None: ...
     def end_file(self) -> None: ...
     def end_batch(self) -> None: ...
+    def add(self, media_s: float) -> None:
+        """A piece of ``media_s`` seconds finished somewhere (a worker): counts on the batch only."""
 
 
 #: the progress that shows nothing
@@ -58,6 +60,14 @@ class TqdmProgress(Progress):
                 elapsed = bar.format_dict["elapsed"]
                 if elapsed > 0:
                     bar.set_postfix_str(f"{bar.n / elapsed:.0f}x real time", refresh=False)
+
+    def add(self, media_s: float) -> None:
+        bar = self._overall
+        if bar is not None:
+            bar.update(min(max(0.0, media_s), bar.total - bar.n))
+            elapsed = bar.format_dict["elapsed"]
+            if elapsed > 0:
+                bar.set_postfix_str(f"{bar.n / elapsed:.0f}x real time", refresh=False)
 
     def end_file(self) -> None:
         if self._file is not None:

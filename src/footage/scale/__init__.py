@@ -1,0 +1,1 @@
+"""Spread indexing over processes or a Ray cluster: chunk plans, stitching, executors."""
