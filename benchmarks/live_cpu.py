@@ -58,9 +58,8 @@ def busy_scene(ffmpeg: str, out: Path, seconds: float) -> None:
 
 
 def still_scene(ffmpeg: str, out: Path, seconds: float) -> None:
-    sample = SAMPLE
     subprocess.run(
-        [ffmpeg, "-v", "error", "-y", "-ss", "2", "-i", str(sample), "-frames:v", "1", "-vf", "scale=1920:1080",
+        [ffmpeg, "-v", "error", "-y", "-ss", "2", "-i", str(SAMPLE), "-frames:v", "1", "-vf", "scale=1920:1080",
          str(out.with_suffix(".png"))], check=True)
     subprocess.run(
         [ffmpeg, "-v", "error", "-y", "-loop", "1", "-framerate", "25", "-i", str(out.with_suffix(".png")), "-t", str(seconds),

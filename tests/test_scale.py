@@ -12,7 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -81,18 +81,23 @@ def test_workers_index_the_shared_clips_as_one_process_does(shared_footage: Path
     assert_same(one, two)
 
 
-def _workers_of(pid: int) -> list[int]:
-    """The multiprocessing workers among a process's children (not its resource tracker)."""
+def _processes(wanted: Callable[[int, str], bool]) -> list[int]:
+    """Ids of this machine's processes whose (parent id, command line) ``wanted`` takes."""
     found = []
     for child in Path("/proc").glob("[0-9]*"):
         try:
-            stat = (child / "stat").read_text()
+            parent = int((child / "stat").read_text().rsplit(")", 1)[1].split()[1])
             cmdline = (child / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and "spawn_main" in cmdline:
+        if wanted(parent, cmdline):
             found.append(int(child.name))
     return found
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The multiprocessing workers among a process's children (not its resource tracker)."""
+    return _processes(lambda parent, cmdline: parent == pid and "spawn_main" in cmdline)
 
 
 def test_a_worker_killed_mid_job_changes_nothing(single: Path, sample_clip: Path, tmp_path: Path) -> None:
@@ -145,15 +150,7 @@ def test_a_ray_cluster_indexes_as_one_process_does(ray_cluster: str, single: Pat
 
 
 def _ray_task_workers() -> list[int]:
-    found = []
-    for child in Path("/proc").glob("[0-9]*"):
-        try:
-            cmdline = (child / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if cmdline.startswith("ray::run_task"):
-            found.append(int(child.name))
-    return found
+    return _processes(lambda _, cmdline: cmdline.startswith("ray::run_task"))
 
 
 @pytest.mark.slow  # starts a two-node Ray cluster

@@ -12,9 +12,12 @@ import re
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-__all__ = ["PART_SUFFIX", "partial_path", "safe_camera_name", "segment_path"]
+__all__ = ["DAMAGED_FOLDER", "PART_SUFFIX", "partial_path", "safe_camera_name", "segment_path"]
 
 PART_SUFFIX = ".part"
+
+#: the folder inside a camera's folder where segments a crash left unreadable are set aside
+DAMAGED_FOLDER = "damaged"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -29,6 +29,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from footage.errors import ConfigError
+from footage.store.live import STATES
 from footage.store.records import IndexedMoment
 
 __all__ = [
@@ -38,8 +39,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: what ``<prefix>/<camera>/state`` can say
-CAMERA_STATES = ("starting", "recording", "reconnecting", "failed", "stopped")
+#: what ``<prefix>/<camera>/state`` can say: a live camera's states as the index stores them
+CAMERA_STATES = STATES
 
 ONLINE = "online"
 OFFLINE = "offline"

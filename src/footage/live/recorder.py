@@ -36,7 +36,9 @@ from footage.errors import MediaError
 from footage.live.backoff import RetryPolicy
 from footage.live.layout import partial_path, segment_path
 
-__all__ = ["GapInfo", "SegmentInfo", "StateCallback", "explain", "is_fatal", "record"]
+__all__ = [
+    "FRAGMENTED_MOVFLAGS", "GapInfo", "SegmentInfo", "StateCallback", "explain", "free_segment_path", "is_fatal", "record",
+]
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +46,7 @@ _CREDENTIALS = re.compile(r"//[^/@]*@")
 
 #: a segment is written as fragmented MP4 (a fragment per keyframe), so that what a crash leaves
 #: in a ``.part`` file stays readable up to the last whole fragment (see footage.live.repair)
-_FRAGMENTED = "frag_keyframe+empty_moov+default_base_moof"
+FRAGMENTED_MOVFLAGS = "frag_keyframe+empty_moov+default_base_moof"
 
 #: what a camera's stream is doing, as reported to ``on_state``
 StateCallback = Callable[[str, str], None]
@@ -112,7 +114,7 @@ def _open(url: str, timeout_s: float) -> av.container.InputContainer:
     return av.open(url, options=options, timeout=(timeout_s, timeout_s))
 
 
-def _free_path(path: Path, own_part: Path | None = None) -> Path:
+def free_segment_path(path: Path, own_part: Path | None = None) -> Path:
     """``path``, or ``<stem>-1.mp4``, ``-2``... when a segment of that second already exists (or is
     being written, other than ``own_part``)."""
     candidate, n = path, 0
@@ -136,7 +138,7 @@ class _SegmentWriter:
     def __init__(self, target: _Target, template: av.video.stream.VideoStream, first: av.Packet,
                  start_utc: datetime) -> None:
         self.target = target
-        self.part = partial_path(_free_path(segment_path(target.root, target.camera, start_utc, target.zone)))
+        self.part = partial_path(free_segment_path(segment_path(target.root, target.camera, start_utc, target.zone)))
         self.camera = target.camera
         self.start_utc = start_utc
         self.frames = 0
@@ -148,7 +150,7 @@ class _SegmentWriter:
         self._step = 0
         try:
             self.part.parent.mkdir(parents=True, exist_ok=True)
-            self._out = av.open(str(self.part), "w", format="mp4", options={"movflags": _FRAGMENTED})
+            self._out = av.open(str(self.part), "w", format="mp4", options={"movflags": FRAGMENTED_MOVFLAGS})
             self._out.metadata["creation_time"] = start_utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
             self._stream = self._out.add_stream_from_template(template)
         except (av.error.FFmpegError, OSError) as exc:
@@ -183,7 +185,7 @@ class _SegmentWriter:
         target = self.target
         try:
             self._out.close()
-            path = _free_path(segment_path(target.root, target.camera, self.start_utc, target.zone), self.part)
+            path = free_segment_path(segment_path(target.root, target.camera, self.start_utc, target.zone), self.part)
             path.parent.mkdir(parents=True, exist_ok=True)
             self.part.replace(path)
         except (av.error.FFmpegError, OSError) as exc:

@@ -17,16 +17,13 @@ from pathlib import Path
 import av
 import av.error
 
-from footage.live.layout import PART_SUFFIX, safe_camera_name
+from footage.live.layout import DAMAGED_FOLDER, PART_SUFFIX, safe_camera_name
+from footage.live.recorder import FRAGMENTED_MOVFLAGS, free_segment_path
 
-__all__ = ["DAMAGED_FOLDER", "Salvage", "find_partials", "salvage"]
+__all__ = ["Salvage", "find_partials", "salvage"]
 
 log = logging.getLogger(__name__)
 
-#: where unreadable leftovers are set aside, inside the camera's folder
-DAMAGED_FOLDER = "damaged"
-
-_FRAGMENTED = "frag_keyframe+empty_moov+default_base_moof"
 
 
 @dataclass(frozen=True)
@@ -50,15 +47,6 @@ def find_partials(root: Path, camera: str) -> list[Path]:
     return sorted(p for p in folder.rglob(f"*{PART_SUFFIX}") if DAMAGED_FOLDER not in p.relative_to(folder).parts)
 
 
-def _final_name(part: Path) -> Path:
-    path = part.with_name(part.name[: -len(PART_SUFFIX)])
-    candidate, n = path, 0
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-    return candidate
-
-
 def _copy_readable(part: Path, target: Path) -> tuple[int, float, str]:
     """Copy the video packets that can be read from ``part`` into ``target``; returns how many,
     the seconds of video they hold, and why reading stopped ("" at a clean end)."""
@@ -67,7 +55,7 @@ def _copy_readable(part: Path, target: Path) -> tuple[int, float, str]:
         if not source.streams.video:
             return 0, 0.0, "no video stream"
         stream = source.streams.video[0]
-        with av.open(str(target), "w", format="mp4", options={"movflags": _FRAGMENTED}) as out:
+        with av.open(str(target), "w", format="mp4", options={"movflags": FRAGMENTED_MOVFLAGS}) as out:
             copy = out.add_stream_from_template(stream)
             last_dts: int | None = None
             try:
@@ -96,7 +84,7 @@ def salvage(part: Path) -> Salvage:
     """Repair ``part`` into a closed segment, or set it aside in ``damaged/``. Never raises for
     a damaged file (only for a file system that refuses every write)."""
     part = Path(part)
-    target = _final_name(part)
+    target = free_segment_path(part.with_name(part.name[: -len(PART_SUFFIX)]), own_part=part)
     scratch = target.with_name(target.name + ".repair")
     try:
         frames, seconds, stopped = _copy_readable(part, scratch)

@@ -25,13 +25,12 @@ from pathlib import Path
 
 from footage.errors import ConfigError
 from footage.ingest.clock import start_from_path
-from footage.live.layout import PART_SUFFIX, safe_camera_name
+from footage.live.layout import DAMAGED_FOLDER, PART_SUFFIX, safe_camera_name
 from footage.store import live as store_live
 from footage.store.database import thumbnail_dir
 
 __all__ = [
     "BYTES_PER_GB",
-    "DAMAGED_FOLDER",
     "RetentionParams",
     "RetentionPlan",
     "RetentionReport",
@@ -44,10 +43,6 @@ log = logging.getLogger(__name__)
 
 #: ``gb`` counts decimal gigabytes, as disks are sold
 BYTES_PER_GB = 1_000_000_000
-
-#: where a camera's damaged segments that could not be repaired are set aside (as in :mod:`footage.live.repair`)
-DAMAGED_FOLDER = "damaged"
-
 
 @dataclass(frozen=True)
 class RetentionParams:

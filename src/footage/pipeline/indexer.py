@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from footage.config import Settings
 from footage.detect import load_detector
@@ -29,6 +28,7 @@ from footage.ingest.pyav_source import PyAVSource
 from footage.pipeline.analyse import ChunkResult, analyse_chunk, whole
 from footage.pipeline.moments import find_moments, trajectory
 from footage.pipeline.progress import NullProgress, Progress
+from footage.scale.executors import Executor
 from footage.scale.stitch import stitch
 from footage.store import queries
 from footage.store.database import connect, thumbnail_dir
@@ -66,9 +66,9 @@ class FileOutcome:
 @dataclass(frozen=True)
 class Spread:
     """Index in chunks of about ``chunk_s`` seconds (overlapping by ``overlap_s``, so no track
-    is cut) on ``executor`` (a :class:`footage.scale.executors.Executor`)."""
+    is cut) on ``executor`` (worker processes or a Ray cluster)."""
 
-    executor: Any
+    executor: Executor
     chunk_s: float = 600.0
     overlap_s: float = 5.0
 

@@ -4,7 +4,6 @@ connection and returns frozen records, like the other store modules."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,7 +28,6 @@ __all__ = [
     "open_gap",
     "set_starred",
     "set_state",
-    "starred_ids",
 ]
 
 #: a live camera's states, as the web page and MQTT show them
@@ -136,16 +134,6 @@ def set_starred(conn: sqlite3.Connection, moment_id: int, starred: bool) -> bool
     """Star or unstar a moment; False when there is no such moment."""
     cursor = conn.execute("UPDATE moments SET starred = ? WHERE id = ?", (int(starred), moment_id))
     return cursor.rowcount > 0
-
-
-def starred_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> set[int]:
-    """The ids among ``ids`` of moments that are starred (unknown ids are left out)."""
-    wanted = sorted({int(i) for i in ids})
-    if not wanted:
-        return set()
-    rows = conn.execute("SELECT id FROM moments WHERE starred != 0 AND id IN (SELECT value FROM json_each(?))",
-                        (json.dumps(wanted),)).fetchall()
-    return {int(row[0]) for row in rows}
 
 
 def mark_exported(conn: sqlite3.Connection, moment_ids: Iterable[int], when: datetime) -> None:

@@ -119,7 +119,8 @@ class IndexedEvent:
 class IndexedMoment:
     """A moment as stored. ``start_s``/``end_s`` are media time in ``recording``; ``tracks``
     pairs each track id with its label; ``events`` is filled by :func:`get_moment` only;
-    ``key_s`` is the media time its key frame shows (None in indexes older than schema 4)."""
+    ``key_s`` is the media time its key frame shows (None in indexes older than schema 4);
+    ``starred`` when the owner starred it (retention keeps its recording)."""
 
     id: int
     camera: str
@@ -137,6 +138,7 @@ class IndexedMoment:
     score: float
     events: tuple[IndexedEvent, ...] = ()
     key_s: float | None = None
+    starred: bool = False
 
     @property
     def duration_s(self) -> float:

@@ -28,7 +28,7 @@ from footage.web.timeline import (
     placed,
     zoom,
 )
-from footage.web.views import MomentCard, camera_url, moment_cards
+from footage.web.views import MomentCard, camera_url, moment_card
 
 __all__ = ["DayView", "GapMark", "Mark", "day_view"]
 
@@ -128,8 +128,8 @@ def day_view(
         recorded=tuple(placed(window, start, end, min_width=0.0) for start, end in recorded),
         gaps=tuple(GapMark(b.left, b.width, b.start_utc.astimezone(zone), None if b.open else b.end_utc.astimezone(zone),
                            b.reason) for b in bands),
-        marks=tuple(Mark(left, width, lane, card)
-                    for (left, width), lane, card in zip(places, lanes(places), moment_cards(conn, moments, zone), strict=True)),
+        marks=tuple(Mark(left, width, lane, moment_card(m, zone))
+                    for (left, width), lane, m in zip(places, lanes(places), moments, strict=True)),
         days=days,
         zoom_in_url=link(day, middle, ZOOM_LADDER_S[step + 1]) if step + 1 < len(ZOOM_LADDER_S) else None,
         zoom_out_url=link(day, middle, ZOOM_LADDER_S[step - 1]) if step > 0 else None,

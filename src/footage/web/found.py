@@ -10,7 +10,6 @@ from footage.pipeline.embeddings import embed_missing
 from footage.pipeline.search import EXAMPLES, SearchRequest, search_index
 from footage.search.params import SearchParams
 from footage.search.semantic import Embedder
-from footage.store.live import starred_ids
 from footage.store.moments import get_moment
 from footage.web.views import MomentCard, moment_card
 
@@ -46,10 +45,9 @@ def search_view(
         embed_missing(conn, embedder)
     report = search_index(conn, SearchRequest(text, limit, camera), params=params, zone=zone, embedder=embedder)
     results = []
-    stars = starred_ids(conn, (r.id for r in report.results))
     for result in report.results:
         moment = get_moment(conn, result.id)
         if moment is not None:
-            results.append(Found(round(result.score, 3), moment_card(moment, zone, starred=moment.id in stars), result.merged))
+            results.append(Found(round(result.score, 3), moment_card(moment, zone), result.merged))
     return SearchView(query=text, understood=report.query.summary(), results=tuple(results), notes=report.notes,
                       examples=tuple(e.strip('"') for e in EXAMPLES))

@@ -15,7 +15,6 @@ from urllib.parse import quote, urlencode
 
 from footage.errors import RequestError
 from footage.store import review
-from footage.store.live import starred_ids
 from footage.store.moments import MomentFilter, count_moments, get_moment, list_moments
 from footage.store.queries import TrackFilter, list_tracks
 from footage.store.records import IndexedMoment, IndexedTrack
@@ -24,7 +23,7 @@ from footage.web.params import WebParams
 
 __all__ = [
     "CameraCard", "EventView", "MomentCard", "MomentDetail", "MomentPage", "Overlay", "Playback", "TrackView",
-    "camera_url", "cameras_view", "moment_card", "moment_cards", "moment_detail", "moments_view",
+    "camera_url", "cameras_view", "moment_card", "moment_detail", "moments_view",
 ]
 
 
@@ -53,20 +52,14 @@ class MomentCard:
     star_url: str
 
 
-def moment_card(moment: IndexedMoment, zone: tzinfo, *, starred: bool) -> MomentCard:
+def moment_card(moment: IndexedMoment, zone: tzinfo) -> MomentCard:
     return MomentCard(
         id=moment.id, kind=moment.kind, kinds=moment.kinds, camera=moment.camera,
         start=moment.start_utc.astimezone(zone), end=moment.end_utc.astimezone(zone),
         duration_s=round(moment.duration_s, 2), people=moment.people, description=moment.description,
         score=round(moment.score, 3), keyframe_url=f"/media/moments/{moment.id}/keyframe.jpg" if moment.keyframe else None,
-        url=f"/moments/{moment.id}", starred=starred, star_url=f"/api/moments/{moment.id}/star",
+        url=f"/moments/{moment.id}", starred=moment.starred, star_url=f"/api/moments/{moment.id}/star",
     )
-
-
-def moment_cards(conn: sqlite3.Connection, moments: Sequence[IndexedMoment], zone: tzinfo) -> tuple[MomentCard, ...]:
-    """Cards for ``moments``, in order, each with its star read from the index."""
-    stars = starred_ids(conn, (m.id for m in moments))
-    return tuple(moment_card(m, zone, starred=m.id in stars) for m in moments)
 
 
 @dataclass(frozen=True)
@@ -91,7 +84,7 @@ def cameras_view(conn: sqlite3.Connection, zone: tzinfo, params: WebParams) -> t
             name=totals.name, recordings=totals.recordings, hours=round(totals.hours, 3), moments=totals.moments,
             first=totals.first_utc.astimezone(zone) if totals.first_utc else None,
             last=totals.last_utc.astimezone(zone) if totals.last_utc else None,
-            latest=moment_cards(conn, latest[: params.latest_moments], zone), url=camera_url(totals.name),
+            latest=tuple(moment_card(m, zone) for m in latest[: params.latest_moments]), url=camera_url(totals.name),
         ))
     return tuple(cards)
 
@@ -124,7 +117,7 @@ def moments_view(conn: sqlite3.Connection, where: MomentFilter, day: str | None,
 
     return MomentPage(
         camera=where.camera, kind=where.kind, day=day, min_duration_s=where.min_duration_s, total=total,
-        offset=where.offset, moments=moment_cards(conn, found, zone),
+        offset=where.offset, moments=tuple(moment_card(m, zone) for m in found),
         previous_url=link(max(0, where.offset - limit)) if where.offset > 0 else None,
         next_url=link(where.offset + limit) if where.offset + limit < total else None,
     )
@@ -214,7 +207,7 @@ def moment_detail(conn: sqlite3.Connection, moment_id: int, zone: tzinfo, params
     # indexes older than schema 4 did not keep the key time: the middle of the moment is near it
     key_s = round(moment.key_s if moment.key_s is not None else (moment.start_s + moment.end_s) / 2, 3)
     return MomentDetail(
-        moment=moment_card(moment, zone, starred=bool(starred_ids(conn, (moment.id,)))),
+        moment=moment_card(moment, zone),
         recording=moment.recording.rsplit("/", 1)[-1],
         events=tuple(EventView(e.kind, e.start_utc.astimezone(zone), e.end_utc.astimezone(zone),
                                round(e.end_s - e.start_s, 2), e.subjects) for e in moment.events),
