@@ -1,45 +1,69 @@
-"""What to hide in each frame of a shared clip, and hiding it: pure NumPy.
+"""What to hide in each frame of a shared clip: pure arithmetic on boxes.
 
-Two sources say where people are: the face detector, run on every frame of the clip, and the
-tracks in the index, sampled a few times a second. A track's box is interpolated between its
-samples (a person is there the whole time between two sightings, even when the scene was still
-and nothing was sampled), and held a little before its first and after its last sample, so a head
-never flickers into view between samples. The head region is the top of a person's box.
+Three sources say where people are:
 
-Regions are pixelated into a handful of large blocks, each filled with its mean colour: nothing
-of the face survives, unlike a light blur that can be partly undone.
+* the face detector, run on every frame of the clip (its sightings bridged over the frames it
+  misses, :mod:`footage.export.flicker`);
+* the tracks in the index, sampled a few times a second: a track's box is interpolated between
+  its samples (a person is there the whole time between two sightings, even when the scene was
+  still and nothing was sampled) and held a little before its first and after its last sample,
+  so a head never flickers into view between samples; its head is placed by
+  :mod:`footage.export.heads`;
+* for ``bodies``, every person-shaped thing the object detector finds on each frame at a lower
+  confidence than tracking accepts, so that people the tracker never followed are hidden too.
+
+Each region is pixelated (:mod:`footage.export.pixelate`) into a handful of blocks of its mean
+colour; ``blocks`` 1 fills it with one flat colour.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
+from footage.export.flicker import FlickerParams
+from footage.export.heads import HEAD_PLACEMENTS, Box, HeadParams
+
 __all__ = [
-    "REDACTIONS", "Box", "RedactParams", "TrackPath", "box_at", "head_region", "pixelate", "plate_region", "regions_to_hide",
+    "REDACTIONS", "Box", "RedactParams", "Region", "TrackPath", "box_at", "grown", "is_kept_face", "regions_to_hide",
 ]
 
 #: what ``--redact`` accepts besides ``none``
-REDACTIONS = ("faces", "people", "plates")
-
-Box = tuple[float, float, float, float]
+REDACTIONS = ("faces", "people", "bodies", "plates")
+#: the labels whose plate region ``plates`` hides
+VEHICLES = frozenset({"car", "bus", "truck", "motorbike"})
 
 
 @dataclass(frozen=True)
 class RedactParams:
-    """``head_fraction`` of a person's box height, from its top, is the head region, widened by
-    ``widen`` of the box width on each side; faces grow by ``face_grow`` of their size on each
-    side; a track's box is held ``hold_s`` before its first and after its last sample;
-    ``blocks`` is how many blocks a region is pixelated into across its longer side."""
+    """Faces are found at ``face_threshold`` on each frame shrunk to ``detect_width`` pixels;
+    ``head`` places a person's head (``placement`` names the function); faces grow by
+    ``face_grow`` of their size on each side, bodies by ``body_grow``; a track's box is held
+    ``hold_s`` before its first and after its last sample; ``blocks`` is how many blocks a
+    region is pixelated into across its longer side (``body_blocks`` for a whole body);
+    ``flicker`` bridges detections missed for a frame or two."""
 
-    head_fraction: float = 0.3
-    widen: float = 0.1
+    face_threshold: float = 0.5
+    detect_width: int = 640
+    head: HeadParams = field(default_factory=HeadParams)
+    placement: str = "box"
     face_grow: float = 0.3
+    body_grow: float = 0.08
     hold_s: float = 0.6
     blocks: int = 5
+    body_blocks: int = 6
+    flicker: FlickerParams = field(default_factory=FlickerParams)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A box to hide and the number of blocks across its longer side (1: one flat colour)."""
+
+    xyxy: Box
+    blocks: int
 
 
 @dataclass(frozen=True)
@@ -73,13 +97,6 @@ def _box(row: npt.NDArray[np.float64]) -> Box:
     return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
 
 
-def head_region(person: Box, params: RedactParams) -> Box:
-    """The top of a person's box, a little wider than the box."""
-    x1, y1, x2, y2 = person
-    widen = (x2 - x1) * params.widen
-    return (x1 - widen, y1 - (y2 - y1) * 0.03, x2 + widen, y1 + (y2 - y1) * params.head_fraction)
-
-
 def plate_region(vehicle: Box) -> Box:
     """Where a number plate usually is on a vehicle seen from the front or back: the lower middle
     of its box (there is no plate detector; this covers the usual place)."""
@@ -88,7 +105,8 @@ def plate_region(vehicle: Box) -> Box:
     return (x1 + width * 0.15, y1 + height * 0.55, x2 - width * 0.15, y2)
 
 
-def _grown(box: Box, share: float) -> Box:
+def grown(box: Box, share: float) -> Box:
+    """``box`` grown by ``share`` of its width and height on each side."""
     x1, y1, x2, y2 = box
     dx, dy = (x2 - x1) * share, (y2 - y1) * share
     return (x1 - dx, y1 - dy, x2 + dx, y2 + dy)
@@ -96,6 +114,21 @@ def _grown(box: Box, share: float) -> Box:
 
 def _inside(point: tuple[float, float], box: Box) -> bool:
     return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
+
+
+def _iou(a: Box, b: Box) -> float:
+    width, height = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    inter = width * height
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+def is_kept_face(face: Box, people: Sequence[tuple[int, Box]], keep: frozenset[int]) -> bool:
+    """A face may stay visible only when its centre lies in kept people and in no one else."""
+    centre = ((face[0] + face[2]) / 2, (face[1] + face[3]) / 2)
+    holders = {track_id for track_id, box in people if _inside(centre, box)}
+    return bool(holders) and holders <= keep
 
 
 def regions_to_hide(
@@ -106,41 +139,31 @@ def regions_to_hide(
     redact: frozenset[str],
     keep: frozenset[int],
     params: RedactParams,
-    vehicles: frozenset[str] = frozenset({"car", "bus", "truck", "motorbike"}),
-) -> list[Box]:
-    """The boxes to pixelate in the frame at ``time_s``: every face found (unless it lies in a
-    kept person and in no other person), the head of every person track not kept, and the plate
-    region of every vehicle, as ``redact`` asks."""
+    size: tuple[int, int],
+    bodies: Iterable[Box] = (),
+) -> list[Region]:
+    """The regions to hide in the ``size`` = (width, height) frame at ``time_s``, as ``redact``
+    asks: every face found (unless it lies in a kept person and in no other person); the head
+    of every person track not kept (``people``), or its whole box and every person-shaped box in
+    ``bodies`` that is not a kept person (``bodies``); the plate region of every vehicle
+    (``plates``)."""
+    place = HEAD_PLACEMENTS[params.placement]
     people = [(p.track_id, box) for p in paths if p.label == "person" and (box := box_at(p, time_s, params.hold_s))]
-    regions: list[Box] = []
-    if "faces" in redact:
-        for face in faces:
-            centre = ((face[0] + face[2]) / 2, (face[1] + face[3]) / 2)
-            holders = {track_id for track_id, box in people if _inside(centre, box)}
-            if not holders or not holders <= keep:
-                regions.append(_grown(face, params.face_grow))
-    if "people" in redact:
-        regions.extend(head_region(box, params) for track_id, box in people if track_id not in keep)
+    regions: list[Region] = []
+    if "faces" in redact or "bodies" in redact:
+        regions.extend(Region(grown(face, params.face_grow), params.blocks) for face in faces
+                       if not is_kept_face(face, people, keep))
+    if "people" in redact or "bodies" in redact:
+        regions.extend(Region(place(box, size, params.head), params.blocks) for track_id, box in people
+                       if track_id not in keep)
+    if "bodies" in redact:
+        kept = [box for track_id, box in people if track_id in keep]
+        regions.extend(Region(grown(box, params.body_grow), params.body_blocks) for track_id, box in people
+                       if track_id not in keep)
+        regions.extend(Region(grown(body, params.body_grow), params.body_blocks) for body in bodies
+                       if not any(_iou(body, box) >= 0.5 for box in kept))
     if "plates" in redact:
         for path in paths:
-            if path.label in vehicles and path.track_id not in keep and (box := box_at(path, time_s, params.hold_s)):
-                regions.append(plate_region(box))
+            if path.label in VEHICLES and path.track_id not in keep and (box := box_at(path, time_s, params.hold_s)):
+                regions.append(Region(plate_region(box), params.blocks))
     return regions
-
-
-def pixelate(image: npt.NDArray[np.uint8], regions: Iterable[Box], blocks: int) -> npt.NDArray[np.uint8]:
-    """A copy of the HxWxC ``image`` with each region (clipped to the picture) replaced by about
-    ``blocks`` blocks across its longer side, each block its mean colour. The input is unchanged."""
-    out = image.copy()
-    height, width = image.shape[:2]
-    for x1, y1, x2, y2 in regions:
-        left, top = max(0, int(np.floor(x1))), max(0, int(np.floor(y1)))
-        right, bottom = min(width, int(np.ceil(x2))), min(height, int(np.ceil(y2)))
-        if right - left < 1 or bottom - top < 1:
-            continue
-        step = max(4, int(np.ceil(max(right - left, bottom - top) / blocks)))
-        for y in range(top, bottom, step):
-            for x in range(left, right, step):
-                cell = out[y:min(y + step, bottom), x:min(x + step, right)]
-                cell[...] = cell.reshape(-1, cell.shape[-1]).mean(axis=0).astype(np.uint8)
-    return out

@@ -5,23 +5,29 @@ sidecar JSON that says what the clip is and what was hidden."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
+import av
 import numpy as np
-import numpy.typing as npt
 
-from footage.detect.faces import load_face_detector
 from footage.errors import FootageError, RequestError, StreamCopyError
 from footage.export.copy import Piece, copy_pieces
-from footage.export.encode import EncodeOptions, encode_clip, partial_name
+from footage.export.decode import clip_frames
+from footage.export.encode import EncodeOptions, partial_name, write_clip
 from footage.export.plan import ClipPlan, plan_clip
-from footage.export.redact import REDACTIONS, Box, RedactParams, TrackPath, regions_to_hide
+from footage.export.redact import REDACTIONS, RedactParams, Region, TrackPath, regions_to_hide
+from footage.export.verify import VerifyParams
+from footage.pipeline.redacted import RedactionCheck, RedactionJob, write_redacted
 from footage.store.clips import covering_recordings
 from footage.store.database import connect
 from footage.store.live import mark_exported
@@ -35,8 +41,9 @@ __all__ = ["ExportReport", "ExportRequest", "export_clip"]
 @dataclass(frozen=True)
 class ExportRequest:
     """A moment (``moment_id``, padded by ``pad_s`` each side) or a camera and a wall-clock span;
-    what to hide (``redact``: faces, people, plates; empty: a stream copy) and which track ids to
-    leave visible (``keep``)."""
+    what to hide (``redact``: faces, people, bodies, plates; empty: a stream copy) and which
+    track ids to leave visible (``keep``); how to hide (``params``) and how hard to check the
+    clip for faces afterwards (``verify``)."""
 
     moment_id: int | None = None
     camera: str | None = None
@@ -49,11 +56,13 @@ class ExportRequest:
     caption: str | None = None
     pad_s: float = 3.0
     params: RedactParams = field(default_factory=RedactParams)
+    verify: VerifyParams = field(default_factory=VerifyParams)
 
 
 @dataclass(frozen=True)
 class ExportReport:
-    """What was written: the clip, its sidecar and GIF, the span, and what was hidden."""
+    """What was written: the clip, its sidecar and GIF, the span, what was hidden, and what the
+    check of the written clip found (``check``; None when nothing is hidden or only plates)."""
 
     clip: Path
     sidecar: Path
@@ -70,6 +79,7 @@ class ExportReport:
     regions: int
     sha256: str
     wall_s: float
+    check: RedactionCheck | None = None
 
 
 def _span(conn: sqlite3.Connection, request: ExportRequest) -> tuple[str, datetime, datetime, str | None]:
@@ -138,17 +148,16 @@ def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
     if out.suffix.lower() != ".mp4":
         raise FootageError(f"the clip is an MP4 file: name it .mp4, not {out.name}")
     sidecar, gif = out.with_suffix(".json"), out.with_suffix(".gif") if request.gif else None
+    check: RedactionCheck | None = None
     if request.redact:
-        detector = load_face_detector() if "faces" in request.redact else None
-        paths = _paths(tracks, plan)
-
-        def hide(clip_s: float, small_bgr: npt.NDArray[np.uint8], scale: float) -> list[Box]:
-            found = detector.detect(small_bgr).xyxy * scale if detector is not None else np.zeros((0, 4))
-            faces = [(float(b[0]), float(b[1]), float(b[2]), float(b[3])) for b in found]
-            return regions_to_hide(clip_s, faces, paths, redact=request.redact, keep=request.keep, params=request.params)
-
-        encoded = encode_clip(plan.pieces, out, hide, EncodeOptions(blocks=request.params.blocks,
-                                                                   caption=request.caption, gif=gif))
+        job = RedactionJob(request.redact, request.keep, tuple(_paths(tracks, plan)), request.params, request.verify)
+        options = EncodeOptions(caption=request.caption, gif=gif)
+        if {"faces", "people", "bodies"} & request.redact:
+            encoded, check = _written(out, gif, lambda part, gif_part: write_redacted(
+                plan.pieces, part, out, job, _gif_to(options, gif_part), plan.duration_s))
+        else:  # plates only: nothing about faces was promised
+            encoded = _written(out, gif, lambda part, gif_part: write_clip(
+                _plain(plan, job), part, _gif_to(options, gif_part), gif_part, plan.duration_s))
         frames, hidden, regions, mode = encoded.frames, encoded.frames_with_hidden, encoded.regions, "redacted"
     else:
         if request.caption or request.gif:
@@ -157,15 +166,50 @@ def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
             copied = copy_pieces([Piece(Path(p.path), p.start_s, p.end_s) for p in plan.pieces], out)
             frames, hidden, regions, mode = copied.frames, 0, 0, "copy"
         except StreamCopyError:  # a codec MP4 cannot hold, or pieces that differ: re-encode, hiding nothing
-            encoded = encode_clip(plan.pieces, out, lambda _s, _small, _scale: [], EncodeOptions())
+            encoded = _written(out, None, lambda part, _gif: write_clip(
+                ((s, f, []) for s, f in clip_frames(plan.pieces)), part, EncodeOptions()))
             frames, hidden, regions, mode = encoded.frames, 0, 0, "re-encoded"
     digest = _sha256(out)
     report = ExportReport(out, sidecar, gif, camera, plan.start_utc, plan.end_utc, round(plan.duration_s, 3), mode,
                           tuple(sorted(request.redact)), tuple(sorted(request.keep)), frames, hidden, regions, digest,
-                          round(time.perf_counter() - started, 3))
+                          round(time.perf_counter() - started, 3), check)
     _write_sidecar(report, plan, description, request.moment_id)
     _mark_exported(db_path, request.moment_id, camera, plan.start_utc, plan.end_utc)
     return report
+
+
+W = TypeVar("W")
+
+
+def _written(out: Path, gif: Path | None, write: Callable[[Path, Path | None], W]) -> W:
+    """Run ``write`` on temporary names beside ``out`` (and ``gif``) and rename them when it
+    returns; nothing is left behind when it raises."""
+    partial, gif_partial = partial_name(out), partial_name(gif) if gif else None
+    try:
+        result = write(partial, gif_partial)
+        os.replace(partial, out)
+        if gif and gif_partial:
+            os.replace(gif_partial, gif)
+        return result
+    except OSError as exc:
+        raise FootageError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    finally:
+        for leftover in (partial, gif_partial):
+            if leftover is not None:
+                with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # never made: no folder there
+                    leftover.unlink()
+
+
+def _gif_to(options: EncodeOptions, gif: Path | None) -> EncodeOptions:
+    return EncodeOptions(options.preset, options.crf, options.caption, gif, options.gif_width, options.gif_fps,
+                         options.gif_frames)
+
+
+def _plain(plan: ClipPlan, job: RedactionJob) -> Iterator[tuple[float, av.VideoFrame, list[Region]]]:
+    """The frames with only vehicles' plate regions hidden (no face detector runs)."""
+    for clip_s, frame in clip_frames(plan.pieces):
+        yield clip_s, frame, regions_to_hide(clip_s, (), job.paths, redact=job.redact, keep=job.keep,
+                                             params=job.params, size=(frame.width, frame.height))
 
 
 def _mark_exported(db_path: Path, moment_id: int | None, camera: str, start: datetime, end: datetime) -> None:
@@ -197,6 +241,11 @@ def _write_sidecar(report: ExportReport, plan: ClipPlan, description: str | None
         "redaction": {"mode": report.mode, "hidden": list(report.redact), "kept_tracks": list(report.kept),
                       "frames": report.frames, "frames_with_hidden_regions": report.frames_with_hidden,
                       "regions": report.regions, "method": "pixelated into blocks of their mean colour"},
+        "check": None if report.check is None else {
+            "frames_checked": report.check.frames, "widths_px": list(report.check.widths),
+            "threshold": report.check.threshold, "detector": "YuNet face detector on every decoded frame of this clip",
+            "passes": report.check.passes, "faces_found_per_pass": list(report.check.found),
+            "frames_fixed": report.check.frames_fixed, "faces_left": 0, "summary": report.check.summary()},
         "stripped": ["audio", "container metadata (location, device, creation time, original file name)"],
     }
     partial = partial_name(report.sidecar)
