@@ -34,8 +34,12 @@ import numpy.typing as npt
 import pytest
 from PIL import Image
 
-from footage.detect.faces import YuNetFaceDetector, load_face_detector
-from footage.export.redact import Box, RedactParams, TrackPath, box_at, head_region
+from face_check import OpenCvFaces
+from footage.errors import FootageError
+from footage.export.heads import head_from_box
+from footage.export.redact import Box, RedactParams, TrackPath, box_at
+from footage.export.verify import VerifyParams
+from footage.pipeline.export import ExportRequest, export_clip
 from footage.store.clips import covering_recordings
 from footage.store.database import connect
 from footage.store.queries import TrackFilter, list_tracks
@@ -120,8 +124,13 @@ def decode(path: Path, pixels: str = "rgb24", until_s: float = math.inf) -> list
     return frames
 
 
-def face_counts(detector: YuNetFaceDetector, frames: list[tuple[float, Image8]]) -> list[int]:
-    return [len(detector.detect(np.ascontiguousarray(rgb[:, :, ::-1]))) for _, rgb in frames]
+def face_counts(finder: OpenCvFaces, frames: list[tuple[float, Image8]]) -> list[int]:
+    return [len(finder.find(np.ascontiguousarray(rgb[:, :, ::-1]))) for _, rgb in frames]
+
+
+def head_region(box: Box, shape: tuple[int, ...]) -> Box:
+    """Where the exporter places the head of a person in ``box`` in a frame of ``shape``."""
+    return head_from_box(box, (shape[1], shape[0]), PARAMS.head)
 
 
 def gradient_correlation(a: Image8, b: Image8) -> float:
@@ -243,7 +252,7 @@ def head_checks(original: Path, clip: Path, db: Path, sidecar: dict, skip: froze
         blurred = None
         for person in persons:
             box = person.box(clip_s)
-            where = None if box is None else visible(head_region(box, PARAMS), before.shape)
+            where = None if box is None else visible(head_region(box, before.shape), before.shape)
             if where is None:
                 continue
             if blurred is None:
@@ -282,8 +291,8 @@ def iso(moment: datetime) -> str:
 
 
 @pytest.fixture(scope="module")
-def faces() -> YuNetFaceDetector:
-    return load_face_detector(score_threshold=0.6)  # the exporter's threshold
+def faces() -> OpenCvFaces:
+    return OpenCvFaces()  # OpenCV's own YuNet runner at 0.6, as a user would check
 
 
 @pytest.fixture(scope="module")
@@ -315,7 +324,7 @@ def sample_export(tmp_path_factory: pytest.TempPathFactory, front_door_index: Pa
 # --- faces ---------------------------------------------------------------------------------------
 
 
-def test_no_face_is_found_on_any_exported_frame(crowd: tuple[Path, Path], faces: YuNetFaceDetector, tmp_path: Path,
+def test_no_face_is_found_on_any_exported_frame(crowd: tuple[Path, Path], faces: OpenCvFaces, tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     clip, db = crowd
     original = decode(clip)
@@ -340,6 +349,42 @@ def test_no_face_is_found_on_any_exported_frame(crowd: tuple[Path, Path], faces:
     assert redaction["mode"] == "redacted" and redaction["hidden"] == ["faces", "people"] and redaction["kept_tracks"] == []
     assert redaction["frames"] == redaction["frames_with_hidden_regions"] == len(exported)
     assert redaction["regions"] >= sum(before[: len(exported)])  # every face it found, and the astronaut's head
+    check = sidecar["check"]
+    assert check["frames_checked"] == len(exported) and check["faces_left"] == 0
+    assert check["faces_found_per_pass"][-1] == 0 and len(check["faces_found_per_pass"]) == check["passes"]
+    assert check["widths_px"] == [640, 960] and check["threshold"] < 0.6
+
+
+def test_the_check_catches_a_redaction_that_missed_every_face(crowd: tuple[Path, Path], faces: OpenCvFaces,
+                                                              tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Positive control of the check: a redaction whose face detector can find nothing (its
+    threshold above any score) hides no face; the check finds them on the written clip, covers
+    them, and the clip that comes out shows none."""
+    start, end = datetime(2026, 11, 20, 10, tzinfo=UTC), datetime(2026, 11, 20, 10, 0, 4, tzinfo=UTC)
+    out = tmp_path / "OUT.mp4"
+    report = export_clip(crowd[1], ExportRequest(camera="faces", start_utc=start, end_utc=end, out=out,
+                                                 redact=frozenset({"faces"}), params=RedactParams(face_threshold=1.01)))
+    assert report.check is not None
+    with capsys.disabled():
+        print(f"\nblind redaction: the check found {report.check.found} faces pass by pass; {report.check.summary()}")
+    assert report.check.found[0] >= 20 * report.frames, "the first check sees the faces the redaction left"
+    assert report.check.passes >= 2 and report.check.found[-1] == 0
+    assert sum(faces.per_frame(out)) == 0
+
+
+def test_a_face_that_survives_every_pass_fails_the_export_and_leaves_nothing(crowd: tuple[Path, Path],
+                                                                               tmp_path: Path) -> None:
+    db = tmp_path / "index.sqlite"
+    shutil.copyfile(crowd[1], db)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    start, end = datetime(2026, 11, 20, 10, tzinfo=UTC), datetime(2026, 11, 20, 10, 0, 2, tzinfo=UTC)
+    request = ExportRequest(camera="faces", start_utc=start, end_utc=end, out=tmp_path / "OUT.mp4", gif=True,
+                            redact=frozenset({"faces"}), params=RedactParams(face_threshold=1.01),
+                            verify=VerifyParams(max_passes=1))
+    with pytest.raises(FootageError, match=r"would still show a face .* after 1 passes; no clip was written"):
+        export_clip(db, request)
+    assert files_under(tmp_path) == {"index.sqlite"}
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before, "the index is unchanged"
 
 
 # --- heads of tracked people ---------------------------------------------------------------------
@@ -379,22 +424,24 @@ def test_a_kept_person_stays_visible_and_no_one_else(front_door_index: Path, sam
     assert sidecar["redaction"]["kept_tracks"] == [kept]
     person = next(p for p in persons if p.track_id == kept)
     others = [p for p in persons if p.track_id != kept]
-    similar = []
+    similar, pixels = [], []
     for clip_s, before, after in paired_frames(sample_clip, out, sidecar):
         box = person.box(clip_s)
         if box is None:
             continue
-        head = head_region(box, PARAMS)
+        head = head_region(box, before.shape)
         if any(other_box is not None and overlaps(head, other_box) for other_box in (p.box(clip_s) for p in others)):
             continue  # hidden as another person's head or face
         where = visible(head, before.shape)
         if where is not None:
             similar.append(gradient_correlation(before[where], after[where]))
+            pixels.append(float(np.corrcoef(before[where].ravel(), after[where].ravel())[0, 1]))
     with capsys.disabled():
         print(f"\nkept track {kept}: {len(similar)} head regions, gradient correlation min {min(similar):.3f} "
               f"median {np.median(similar):.3f}")
     assert len(similar) >= 30
     assert min(similar) > KEPT_ABOVE
+    assert min(pixels) >= 0.97, f"the kept head's pixels correlate {min(pixels):.3f} with the original's"
     assert_heads_hidden(head_checks(sample_clip, out, front_door_index, sidecar, skip=frozenset({kept})),
                         "sample clip, the others", capsys)
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from footage.errors import FootageError
-from footage.export.plan import CoveringRecording, plan_clip
 from footage.export.heads import HeadParams, head_from_box
 from footage.export.pixelate import hide_in_yuv420, pixelate
+from footage.export.plan import CoveringRecording, plan_clip
 from footage.export.redact import RedactParams, Region, TrackPath, box_at, regions_to_hide
 
 T0 = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)

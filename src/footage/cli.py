@@ -115,7 +115,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="end", metavar="TIME", help="ISO time the clip ends")
     export.add_argument("--out", type=Path, help="the clip, .mp4 (default: CAMERA-YYYYMMDD-HHMMSS.mp4 here)")
     export.add_argument("--redact", default="faces,people", help="what to hide: faces, people (heads of tracked "
-                        "people), plates, comma-separated, or none for an exact stream copy (default faces,people)")
+                        "people), bodies (everyone not kept, head to foot: for bystanders and children), plates, "
+                        "comma-separated, or none for an exact stream copy (default faces,people); every frame "
+                        "written is searched for faces again and any found is covered")
     export.add_argument("--keep", type=int, nargs="+", default=[], metavar="TRACK_ID",
                         help="people who agreed to be shown: their track ids stay visible (footage show EVENT_ID lists them)")
     export.add_argument("--gif", action="store_true", help="also write a small looping GIF preview beside the clip")
@@ -434,6 +436,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     began = report.start_utc.astimezone(zone)
     print(f"{report.clip}  {report.duration_s:.1f} s of {report.camera} from {began:%Y-%m-%d %H:%M:%S}; {hidden}; "
           f"{report.wall_s:.1f} s")
+    if report.check is not None:
+        print(f"{report.clip.name}  face check: {report.check.summary()}")
     print(f"{report.sidecar}  sha256 {report.sha256}")
     if report.gif:
         print(report.gif)
@@ -454,6 +458,8 @@ def _cmd_share(args: argparse.Namespace) -> int:
     report = share_moment(_db(args), args.moment_id, folder, load_settings().zone(), request)
     print(f"{report.folder}/  index.html, clip.mp4 ({report.export.duration_s:.1f} s, "
           f"{', '.join(report.export.redact) or 'nothing'} hidden), poster.jpg: upload the folder as it is")
+    if report.export.check is not None:
+        print(f"clip.mp4  face check: {report.export.check.summary()}")
     return 0
 
 

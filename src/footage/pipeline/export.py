@@ -132,7 +132,7 @@ def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
     started = time.perf_counter()
     unknown = request.redact - set(REDACTIONS)
     if unknown:
-        raise FootageError(f"cannot redact {', '.join(sorted(unknown))}; choose from faces, people, plates, none")
+        raise FootageError(f"cannot redact {', '.join(sorted(unknown))}; choose from faces, people, bodies, plates, none")
     conn = connect(db_path, create=False)
     try:
         camera, start, end, description = _span(conn, request)

@@ -16,7 +16,7 @@ __all__ = ["Share", "create_share", "delete_share", "get_share", "list_shares", 
 @dataclass(frozen=True)
 class Share:
     """One share link. ``folder`` is the share's folder, relative to the index's shares folder;
-    ``keep`` the track ids left visible; ``redact`` what was hidden (faces, people, plates)."""
+    ``keep`` the track ids left visible; ``redact`` what was hidden (faces, people, bodies, plates)."""
 
     token: str
     moment_id: int

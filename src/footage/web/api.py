@@ -146,7 +146,7 @@ def job(state: State, job_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> JobView:
     return state.jobs.get(job_id)
 
 
-Redaction = Literal["faces", "people", "plates"]
+Redaction = Literal["faces", "people", "bodies", "plates"]
 
 
 class ShareRequest(BaseModel):
@@ -154,7 +154,7 @@ class ShareRequest(BaseModel):
     agreed to be shown); ``redact`` empty shares the clip as recorded."""
 
     keep: tuple[TrackId, ...] = Field(default=(), max_length=100, description="track ids left visible")
-    redact: tuple[Redaction, ...] = Field(default=("faces", "people"), max_length=3, description="what to hide")
+    redact: tuple[Redaction, ...] = Field(default=("faces", "people"), max_length=4, description="what to hide")
     days: int = Field(default=DEFAULT_DAYS, ge=1, le=MAX_DAYS, description="how many days the link works")
     caption: Caption | None = Field(default=None, description="a short caption burnt into the clip")
 
@@ -187,13 +187,14 @@ def export(
     state: State, moment_id: Id,
     keep: Annotated[list[TrackId] | None, Query(max_length=100, description="track ids left visible")] = None,
     redact: Annotated[list[Annotated[str, Field(max_length=100)]] | None,
-                      Query(max_length=10, description="faces, people, plates (comma-separated); none")] = None,
+                      Query(max_length=10, description="faces, people, bodies, plates (comma-separated); none")] = None,
     caption: Annotated[Caption | None, _BLANK_IS_ANY, Query(description="a short caption burnt into the clip")] = None,
 ) -> FileResponse:
     choice = ShareChoice(frozenset(keep or ()), links.redactions(redact), caption=caption)
     with state.exporting:
-        clip, folder = links.export_download(state.options.db_path, moment_id, choice)
-    return FileResponse(clip, media_type="video/mp4", filename=clip.name, headers={"Cache-Control": "no-store"},
+        clip, folder, check = links.export_download(state.options.db_path, moment_id, choice)
+    headers = {"Cache-Control": "no-store"} | ({"X-Footage-Check": check} if check else {})
+    return FileResponse(clip, media_type="video/mp4", filename=clip.name, headers=headers,
                         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
 
 

@@ -16,7 +16,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
@@ -89,6 +89,8 @@ class ShareView:
     state: str
     keep: tuple[int, ...]
     redact: tuple[str, ...]
+    #: what the check of the clip found, when the link was just made (e.g. "checked 70 frames ...")
+    check: str | None = None
 
 
 def _view(share: Share, zone: tzinfo, now: datetime) -> ShareView:
@@ -120,14 +122,15 @@ def create_link(conn: sqlite3.Connection, db_path: Path, moment_id: int, choice:
     create_share(conn, share)  # first, so that pruning never takes the folder for a stray one
     request = ExportRequest(redact=choice.redact, keep=choice.keep, caption=choice.caption or None)
     try:
-        share_moment(db_path, moment_id, shares_dir(db_path) / token, zone, request)
+        made = share_moment(db_path, moment_id, shares_dir(db_path) / token, zone, request)
     except FootageError as exc:
         delete_share(conn, token)
         raise _asked(exc) from exc
     except BaseException:
         delete_share(conn, token)
         raise
-    return _view(share, zone, now)
+    check = made.export.check
+    return replace(_view(share, zone, now), check=check.summary() if check else None)
 
 
 def share_views(conn: sqlite3.Connection, db_path: Path, zone: tzinfo, now: datetime) -> tuple[ShareView, ...]:
@@ -166,9 +169,10 @@ def share_file(db_path: Path, token: str, name: str, now: datetime) -> tuple[Pat
     return path, media_type
 
 
-def export_download(db_path: Path, moment_id: int, choice: ShareChoice) -> tuple[Path, Path]:
+def export_download(db_path: Path, moment_id: int, choice: ShareChoice) -> tuple[Path, Path, str | None]:
     """Export the moment's clip as chosen into a new temporary folder beside the index; returns
-    (the clip, the folder), the caller deletes the folder once the clip is sent. Folders an
+    (the clip, the folder, what the check of the clip found), the caller deletes the folder
+    once the clip is sent. Folders an
     interrupted download left behind are deleted after a day."""
     prefix = f".{db_path.stem}-export-"
     for stale in db_path.parent.glob(prefix + "*"):
@@ -184,7 +188,7 @@ def export_download(db_path: Path, moment_id: int, choice: ShareChoice) -> tuple
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return report.clip, folder
+    return report.clip, folder, report.check.summary() if report.check else None
 
 
 def _prune(conn: sqlite3.Connection, db_path: Path, now: datetime) -> None:

@@ -156,7 +156,7 @@ function setUpShare(section) {
       // the server's own local time, as the pages show times
       document.getElementById("share-expires").textContent = body.expires.slice(0, 16).replace("T", " ");
       document.getElementById("share-result").hidden = false;
-      status.textContent = "";
+      status.textContent = body.check ? `Face check: ${body.check}.` : "";
     } catch (error) {
       status.textContent = `No link made: ${error.message}`;
     } finally {
