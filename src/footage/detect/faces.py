@@ -124,6 +124,7 @@ class YuNetFaceDetector:
             raise ModelError(f"{path} is not a YuNet model with outputs {', '.join(wanted)}")
         self._output_names = wanted
         self._grids: dict[tuple[int, int], list[FloatArray]] = {}
+        self._buffers: dict[tuple[int, int], FloatArray] = {}
         self.device = "CPU"
         log.info("face detector %s on CPU", path.name)
 
@@ -139,7 +140,7 @@ class YuNetFaceDetector:
             small = np.asarray(Image.fromarray(image_bgr).resize(size, Image.Resampling.BOX))
         small_h, small_w = small.shape[:2]
         padded_h, padded_w = -(-small_h // 32) * 32, -(-small_w // 32) * 32
-        tensor = np.zeros((1, 3, padded_h, padded_w), dtype=np.float32)  # OpenCV pads with black too
+        tensor = self._tensor(small_h, small_w, padded_h, padded_w)
         tensor[0, :, :small_h, :small_w] = small.transpose(2, 0, 1)
         outputs = self._session.run(self._output_names, {self._input_name: tensor})
         xyxy, confidence, landmarks = self.decode(outputs, padded_h, padded_w)
@@ -148,6 +149,14 @@ class YuNetFaceDetector:
         scale = np.array([width / small_w, height / small_h], dtype=np.float32)
         xyxy = np.clip(xyxy * np.tile(scale, 2), 0, [width, height, width, height]).astype(np.float32)
         return Faces(xyxy, confidence, landmarks * scale)
+
+    def _tensor(self, height: int, width: int, padded_h: int, padded_w: int) -> FloatArray:
+        """The input tensor for an image of ``height`` x ``width``, kept between calls (its padding
+        stays black, as OpenCV pads; the image part is overwritten each time)."""
+        key = (height, width)
+        if key not in self._buffers:
+            self._buffers[key] = np.zeros((1, 3, padded_h, padded_w), dtype=np.float32)
+        return self._buffers[key]
 
     def decode(
         self, outputs: list[FloatArray], input_h: int, input_w: int
