@@ -59,4 +59,5 @@ def test_a_face_found_becomes_a_flat_patch_on_its_frame_and_a_few_either_side_gr
     assert sorted(first) == [0, 1, 2, 3], "clipped at the clip's first frame"
     patch = first[1][0]
     assert patch.blocks == 1 and patch.xyxy == (90.0, 90.0, 130.0, 130.0)
-    assert second[1][0].xyxy == (80.0, 80.0, 140.0, 140.0)
+    assert second[1][0].xyxy == (80.0, 80.0, 140.0, 140.0) and sorted(second) == [0, 1, 2, 3, 4, 5]
+    assert [params.watch_at(n) for n in (1, 2, 3, 4)] == pytest.approx([0.3, 0.2, 0.1, 0.1])

@@ -32,17 +32,25 @@ class VerifyParams:
     redaction's width (capped at ``max_width``; widths above the frame's enlarge it) are leaks.
     Near misses, scoring ``watch_threshold`` or more, are not, but when a leak makes the clip
     be written again they are covered too: re-encoding moves scores a little, and a face just
-    under the threshold in one pass may be just over it in the next. A face found is covered, grown by ``fix_grow`` of its size
+    under the threshold in one pass may be just over it in the next. Each later pass covers
+    more: the near-miss score falls by ``watch_step`` a pass (not below ``watch_floor``) and the
+    patches reach ``fix_frames`` more frames either side. A face found is covered, grown by ``fix_grow`` of its size
     on each side (more on each later pass), on its frame and ``fix_frames`` either side; at
     most ``max_passes`` clips are written."""
 
     threshold: float = 0.4
     watch_threshold: float = 0.3
+    watch_step: float = 0.1
+    watch_floor: float = 0.1
     scales: tuple[float, ...] = (1.0, 1.5)
     max_width: int = 1920
     fix_grow: float = 0.5
     fix_frames: int = 3
-    max_passes: int = 4
+    max_passes: int = 8
+
+    def watch_at(self, attempt: int) -> float:
+        """The near-miss score covered when clip ``attempt`` + 1 is written."""
+        return max(self.watch_floor, self.watch_threshold - self.watch_step * (attempt - 1))
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,10 @@ class CheckResult:
     def leaks(self, params: VerifyParams) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.confidence >= params.threshold)
 
+    def to_cover(self, params: VerifyParams, attempt: int) -> tuple[Finding, ...]:
+        """Leaks and near misses to patch before writing clip ``attempt`` + 1."""
+        return tuple(f for f in self.findings if f.confidence >= params.watch_at(attempt))
+
 
 def check_widths(frame_width: int, detect_width: int, params: VerifyParams) -> tuple[int, ...]:
     """The widths (pixels, multiples of 2) a frame ``frame_width`` wide is checked at: the
@@ -80,11 +92,13 @@ def check_widths(frame_width: int, detect_width: int, params: VerifyParams) -> t
 
 def fixes(findings: Iterable[Finding], frames: int, params: VerifyParams, attempt: int) -> dict[int, list[Region]]:
     """Flat patches over each face found, on its frame and ``fix_frames`` either side, keyed by
-    frame. ``attempt`` 1 is the first rewrite; each later one grows the patches further."""
+    frame. ``attempt`` 1 is the first rewrite; each later one grows the patches further, in
+    space and in time."""
     patches: dict[int, list[Region]] = {}
+    reach = params.fix_frames * attempt
     for finding in findings:
         patch = Region(grown(finding.xyxy, params.fix_grow * attempt), 1)
-        for frame in range(max(0, finding.frame - params.fix_frames), min(frames, finding.frame + params.fix_frames + 1)):
+        for frame in range(max(0, finding.frame - reach), min(frames, finding.frame + reach + 1)):
             patches.setdefault(frame, []).append(patch)
     return patches
 

@@ -7,8 +7,9 @@
 2. **Check**: decode the written clip and look for faces on every frame, at a lower threshold
    and at more widths than step 1 (:mod:`footage.export.verify`). A face found that belongs to
    no kept person is a leak.
-3. **Fix**: the remembered regions plus a flat patch over each leak (and a few frames either
-   side) are encoded again from the recordings, and checked again; after
+3. **Fix**: the remembered regions plus a flat patch over each leak and near miss (and a few
+   frames either side; more each pass) are encoded again from the recordings, and checked
+   again; after
    :attr:`VerifyParams.max_passes` clips the export fails with one line.
 
 The clip is written under a temporary name; only a clip whose last check found nothing is
@@ -173,7 +174,7 @@ def write_redacted(pieces: Sequence[PlannedPiece], path: Path, shown_as: Path, j
     plan: list[list[Region]] = []
     report = _first_pass(pieces, job, path, options, plan, duration_s)
     # the check has the cores to itself but for decoding: the detector takes them all
-    finder = YuNetFaceDetector(score_threshold=job.verify.watch_threshold, input_width=job.verify.max_width,
+    finder = YuNetFaceDetector(score_threshold=job.verify.watch_floor, input_width=job.verify.max_width,
                                threads=os.cpu_count() or 2)
     found: list[int] = []
     fixed: set[int] = set()
@@ -189,7 +190,7 @@ def write_redacted(pieces: Sequence[PlannedPiece], path: Path, shown_as: Path, j
         if attempt == job.verify.max_passes:
             raise FootageError(f"the redacted clip would still show a face ({len(leaks)} found, the first "
                                f"{leaks[0].clip_s:.2f} s in) after {attempt} passes; no clip was written")
-        for frame, patches in fixes(result.findings, len(plan), job.verify, attempt).items():
+        for frame, patches in fixes(result.to_cover(job.verify, attempt), len(plan), job.verify, attempt).items():
             plan[frame] = [*plan[frame], *patches]
             fixed.add(frame)
         report = _again(pieces, path, options, plan, duration_s)
