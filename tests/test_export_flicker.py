@@ -47,8 +47,9 @@ def test_the_stream_gives_every_item_once_in_order_with_its_bridged_boxes() -> N
 
 def test_the_check_looks_at_the_redaction_width_and_larger_ones() -> None:
     params = VerifyParams()
-    assert check_widths(1920, 640, params) == (640, 960)
-    assert check_widths(384, 640, params) == (384, 576), "a small frame at its own size and enlarged"
+    assert check_widths(1920, 640, params) == (640, 1920), "the redaction's width and the frame's own"
+    assert check_widths(768, 640, params) == (640, 768, 960), "and enlarged where the frame is small"
+    assert check_widths(384, 640, params) == (384, 576)
     assert check_widths(4000, 1600, VerifyParams(max_width=1920)) == (1600, 1920)
 
 

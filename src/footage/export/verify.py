@@ -2,9 +2,10 @@
 every frame, harder than the redaction itself looked.
 
 The redaction runs the face detector once per frame, at its own width and threshold
-(:class:`~footage.export.redact.RedactParams`). The check runs it on the decoded clip at a lower ``threshold`` and at every
-width of :func:`check_widths` (the redaction's and larger ones), so a face the redaction missed
-by a little, or one that survived the encoder, is found. Each face found becomes a flat patch
+(:class:`~footage.export.redact.RedactParams`). The check runs it on the decoded clip at a lower
+``threshold`` and at every width of :func:`check_widths`: the redaction's, the frame's own (where
+anyone checking the clip would look), and for a small frame an enlarged one (small faces), so a
+face the redaction missed by a little, or one that survived the encoder, is found. Each face found becomes a flat patch
 over it and the frames either side (:func:`fixes`), and the clip is written again, until a check
 finds nothing or ``max_passes`` clips have been written: then the export fails rather than write
 a clip that shows a face.
@@ -28,8 +29,9 @@ __all__ = ["CheckResult", "Finding", "VerifyParams", "check_views", "check_width
 
 @dataclass(frozen=True)
 class VerifyParams:
-    """The check: faces scoring at least ``threshold`` at every width ``scales`` x the
-    redaction's width (capped at ``max_width``; widths above the frame's enlarge it) are leaks.
+    """The check: faces scoring at least ``threshold`` at the widths of :func:`check_widths`
+    (``enlarge`` times the redaction's width for a frame narrower than that; nothing wider than
+    ``max_width``) are leaks.
     Near misses, scoring ``watch_threshold`` or more, are not, but when a leak makes the clip
     be written again they are covered too: re-encoding moves scores a little, and a face just
     under the threshold in one pass may be just over it in the next. Each later pass covers
@@ -42,7 +44,7 @@ class VerifyParams:
     watch_threshold: float = 0.3
     watch_step: float = 0.1
     watch_floor: float = 0.1
-    scales: tuple[float, ...] = (1.0, 1.5)
+    enlarge: float = 1.5
     max_width: int = 1920
     fix_grow: float = 0.5
     fix_frames: int = 3
@@ -82,12 +84,15 @@ class CheckResult:
 
 
 def check_widths(frame_width: int, detect_width: int, params: VerifyParams) -> tuple[int, ...]:
-    """The widths (pixels, multiples of 2) a frame ``frame_width`` wide is checked at: the
-    redaction's own ``detect_width`` (never wider than the frame) and each larger scale of it,
-    up to ``max_width``."""
+    """The widths (pixels, even) a frame ``frame_width`` wide is checked at: the redaction's own
+    ``detect_width`` (never wider than the frame), the frame's own width, and, when ``enlarge``
+    times the redaction's width is wider than the frame, that too (faces too small to be found
+    at the frame's size); none above ``max_width``."""
     base = min(frame_width, detect_width)
-    widths = {base} | {min(params.max_width, round(base * scale)) for scale in params.scales}
-    return tuple(sorted(w - w % 2 for w in widths if w >= 32))
+    widths = {base, frame_width}
+    if round(base * params.enlarge) > frame_width:
+        widths.add(round(base * params.enlarge))
+    return tuple(sorted({min(params.max_width, w) - min(params.max_width, w) % 2 for w in widths if w >= 32}))
 
 
 def fixes(findings: Iterable[Finding], frames: int, params: VerifyParams, attempt: int) -> dict[int, list[Region]]:
@@ -114,18 +119,23 @@ Views = tuple[float, list[tuple[npt.NDArray[np.uint8], float]]]
 
 
 def views(frames: Iterable[tuple[float, av.VideoFrame]], detect_width: int, params: VerifyParams) -> Iterator[Views]:
-    """Each frame of a decoded clip resized to every width of :func:`check_widths` (FFmpeg makes
-    the widest from the frame, the others are shrunk from that one, which costs far less)."""
+    """Each frame of a decoded clip at every width of :func:`check_widths`: at its own width the
+    very pixels decoded, narrower ones averaged down from those, wider ones enlarged by FFmpeg."""
     widths: tuple[int, ...] = ()
     for clip_s, frame in frames:
         widths = widths or check_widths(frame.width, detect_width, params)
-        widest, scale = shrunk_bgr(frame, widths[-1])
+        own: npt.NDArray[np.uint8] = frame.to_ndarray(format="bgr24")  # type: ignore[assignment]
         images = []
-        for width in widths[:-1]:
-            height = max(2, round(widest.shape[0] * width / widths[-1]))
-            smaller = np.asarray(Image.fromarray(widest).resize((width, height), Image.Resampling.BOX))
-            images.append((smaller, frame.width / width))
-        yield clip_s, [*images, (widest, scale)]
+        for width in widths:
+            if width == frame.width:
+                images.append((own, 1.0))
+            elif width < frame.width:
+                height = max(2, round(frame.height * width / frame.width))
+                images.append((np.asarray(Image.fromarray(own).resize((width, height), Image.Resampling.BOX)),
+                               frame.width / width))
+            else:
+                images.append(shrunk_bgr(frame, width))
+        yield clip_s, images
 
 
 def check_views(frames: Iterable[Views], find: FaceFinder, may_stay: MayStay) -> CheckResult:
