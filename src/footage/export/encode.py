@@ -2,20 +2,25 @@
 the decoder's own YUV 4:2:0 picture, burn in an optional caption, and encode H.264 into an MP4
 (video only, no metadata from the sources), optionally with a small looping GIF beside it.
 
-The caller names the files (temporary names, renamed once the clip has been checked): this
-module only writes them.
+The clip is encoded in independent pieces (:class:`SegmentedClip`), so that fixing a few frames
+re-encodes only the pieces that hold them. The caller names the files (temporary names, renamed
+once the clip has been checked): this module only writes them.
 """
 
 from __future__ import annotations
 
+import math
+import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
 import av
 import numpy as np
 import numpy.typing as npt
+from av.video.codeccontext import VideoCodecContext
 from av.video.frame import PictureType
 from PIL import Image, ImageDraw, ImageFont
 
@@ -23,7 +28,7 @@ from footage.errors import FootageError
 from footage.export.pixelate import hide_in_yuv420
 from footage.export.redact import Region
 
-__all__ = ["EncodeOptions", "EncodeReport", "partial_name", "write_clip"]
+__all__ = ["EncodeOptions", "EncodeReport", "SegmentedClip", "partial_name", "write_clip"]
 
 #: H.264 wants even sizes; the encoder's pictures are 4:2:0
 _PIX_FMT = "yuv420p"
@@ -102,52 +107,170 @@ def _cropped(frame: av.VideoFrame, width: int, height: int) -> av.VideoFrame:
     return av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb[:height, :width]), format="rgb24").reformat(format=_PIX_FMT)
 
 
+def _picture(frame: av.VideoFrame, width: int, height: int, regions: Sequence[Region],
+             caption: _Caption | None) -> av.VideoFrame:
+    """The frame to encode: the decoded one itself when nothing changes, else a new yuv420p one."""
+    if not regions and caption is None and (frame.format.name, frame.width, frame.height) == (_PIX_FMT, width, height):
+        return frame
+    yuv = _even_yuv(frame, width, height)
+    if regions:
+        hide_in_yuv420(yuv, width, height, regions)
+    if caption is not None:
+        caption.paste(yuv, width, height)
+    return av.VideoFrame.from_ndarray(yuv, format=_PIX_FMT)
+
+
+@dataclass
+class _Segment:
+    """One independently encoded piece: frames ``first`` .. ``first + count - 1`` of the clip,
+    its packets as (offset, size, pts ms, dts ms, keyframe) in the file ``data``."""
+
+    first: int
+    count: int
+    data: Path
+    hidden: int = 0
+    regions: int = 0
+    packets: list[tuple[int, int, int, int, bool]] = field(default_factory=list)
+
+
+class SegmentedClip:
+    """A clip encoded as independent pieces of about ``segment_s`` seconds, each by its own x264
+    session (its first frame an IDR frame, no B-frames, nothing carried from one piece to the
+    next), kept as raw H.264 in ``folder`` until :meth:`write` muxes them into one MP4.
+
+    So a piece can be encoded again (:meth:`redo`) without changing one byte of any other, and a
+    check of the clip need only look again at the frames of the pieces that changed.
+    """
+
+    def __init__(self, folder: Path, options: EncodeOptions, segment_s: float = 2.0) -> None:
+        self.folder, self.options, self.segment_s = folder, options, segment_s
+        self.segments: list[_Segment] = []
+        self.times_ms: list[int] = []
+        self.previews: dict[int, Image.Image] = {}
+        self.width = self.height = 0
+        self._caption: _Caption | None = None
+
+    @property
+    def frames(self) -> int:
+        return len(self.times_ms)
+
+    def segment_of(self, frame: int) -> int:
+        """The piece holding ``frame`` (0-based)."""
+        return next(i for i, s in enumerate(self.segments) if s.first <= frame < s.first + s.count)
+
+    def encode(self, frames: Iterable[tuple[float, av.VideoFrame, Sequence[Region]]], duration_s: float = 0.0) -> None:
+        """Encode every frame of the clip (clip seconds, decoded frame, regions to hide), cutting a
+        new piece every ``segment_s``; previews for a GIF are kept when ``options.gif`` is set.
+        Raises :class:`FootageError` when no frame comes."""
+        step_s = max(1.0 / self.options.gif_fps, duration_s / self.options.gif_frames)
+        next_preview_s, start_s = 0.0, -math.inf
+        batch: list[tuple[av.VideoFrame, Sequence[Region]]] = []
+        for clip_s, frame, regions in frames:
+            if not self.times_ms:
+                self.width, self.height = frame.width - frame.width % 2, frame.height - frame.height % 2
+                self._caption = _Caption(self.options.caption, self.width, self.height) if self.options.caption else None
+            if clip_s - start_s >= self.segment_s - 1e-6 and batch:
+                self._encode_segment(len(self.segments), self.frames - len(batch), batch)
+                batch = []
+            if not batch:
+                start_s = clip_s
+            index = self.frames
+            self.times_ms.append(max(self.times_ms[-1] + 1 if self.times_ms else 0, round(clip_s * 1000)))
+            if self.options.gif is not None and clip_s >= next_preview_s:
+                self.previews[index] = Image.new("RGB", (1, 1))  # made when its piece is encoded
+                next_preview_s = clip_s + step_s
+            batch.append((frame, regions))
+        if batch:
+            self._encode_segment(len(self.segments), self.frames - len(batch), batch)
+        if not self.times_ms:
+            raise FootageError("no frame of the recordings lies in the span asked for")
+
+    def redo(self, frames: Iterable[tuple[float, av.VideoFrame, Sequence[Region]]], segments: set[int]) -> None:
+        """Encode the pieces ``segments`` again from ``frames`` (every frame of the clip in order,
+        as :meth:`encode` had them; only those of the pieces named are used)."""
+        wanted = {i: self.segments[i] for i in segments}
+        batches: dict[int, list[tuple[av.VideoFrame, Sequence[Region]]]] = {i: [] for i in wanted}
+        last = max(s.first + s.count for s in wanted.values()) if wanted else 0
+        for index, (_, frame, regions) in enumerate(frames):
+            if index >= last:
+                break
+            piece = self.segment_of(index)
+            if piece in batches:
+                batches[piece].append((frame, regions))
+                if len(batches[piece]) == wanted[piece].count:
+                    self._encode_segment(piece, wanted[piece].first, batches.pop(piece))
+        if batches:
+            raise FootageError(f"the recordings gave fewer frames on a second reading than the {self.frames} "
+                               "written; they changed during the export")
+
+    def _encoder(self) -> VideoCodecContext:
+        codec = cast(VideoCodecContext, av.CodecContext.create("libx264", "w"))
+        codec.width, codec.height, codec.pix_fmt = self.width, self.height, _PIX_FMT
+        codec.time_base, codec.framerate = Fraction(1, 1000), Fraction(25)
+        codec.max_b_frames = 0  # decode order is presentation order, in every piece alike
+        # a53cc off: closed captions a camera put in its frames' side data stay out of the clip
+        codec.options = {"preset": self.options.preset, "crf": str(self.options.crf), "a53cc": "0"}
+        codec.open()
+        return codec
+
+    def _encode_segment(self, number: int, first: int, batch: list[tuple[av.VideoFrame, Sequence[Region]]]) -> None:
+        segment = _Segment(first, len(batch), self.folder / f"{number:06d}.h264")
+        encoder = self._encoder()
+        with segment.data.open("wb") as data:
+            def keep(packets: list[av.Packet]) -> None:
+                for packet in packets:
+                    payload = bytes(packet)
+                    segment.packets.append((data.tell(), len(payload), int(packet.pts or 0), int(packet.dts or 0),
+                                            bool(packet.is_keyframe)))
+                    data.write(payload)
+
+            for offset, (frame, regions) in enumerate(batch):
+                index = first + offset
+                picture = _picture(frame, self.width, self.height, regions, self._caption)
+                if regions:
+                    segment.hidden += 1
+                    segment.regions += len(regions)
+                if index in self.previews:
+                    small_h = max(2, round(self.height * self.options.gif_width / self.width))
+                    self.previews[index] = picture.reformat(width=self.options.gif_width, height=small_h,
+                                                            format="rgb24").to_image()
+                picture.pts, picture.time_base = self.times_ms[index], Fraction(1, 1000)
+                picture.pict_type = PictureType.NONE  # a decoded frame's own type would force x264's choice
+                keep(encoder.encode(picture))
+            keep(encoder.encode(None))
+        if number < len(self.segments):
+            self.segments[number] = segment
+        else:
+            self.segments.append(segment)
+
+    def write(self, path: Path, gif: Path | None = None) -> EncodeReport:
+        """Mux the pieces into the MP4 at ``path`` (and the GIF at ``gif``)."""
+        with av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as output:
+            stream = output.add_stream("h264", rate=Fraction(25))
+            stream.width, stream.height, stream.pix_fmt = self.width, self.height, _PIX_FMT
+            stream.time_base = Fraction(1, 1000)
+            for segment in self.segments:
+                payload = segment.data.read_bytes()
+                for offset, size, pts, dts, key in segment.packets:
+                    packet = av.Packet(payload[offset: offset + size])
+                    packet.pts, packet.dts, packet.time_base = pts, dts, Fraction(1, 1000)
+                    packet.is_keyframe = key
+                    packet.stream = stream
+                    output.mux(packet)
+        if gif is not None and self.previews:
+            pictures = [self.previews[i] for i in sorted(self.previews)]
+            pictures[0].save(gif, format="GIF", save_all=True, append_images=pictures[1:], loop=0,
+                             duration=round(1000 / self.options.gif_fps), optimize=True)
+        return EncodeReport(self.frames, sum(s.hidden for s in self.segments), sum(s.regions for s in self.segments),
+                            round(self.times_ms[-1] / 1000, 3))
+
+
 def write_clip(frames: Iterable[tuple[float, av.VideoFrame, Sequence[Region]]], path: Path, options: EncodeOptions,
                gif: Path | None = None, duration_s: float = 0.0) -> EncodeReport:
     """Encode ``frames`` (clip seconds, decoded frame, regions to hide in it) into the MP4 at
-    ``path`` (and a GIF at ``gif`` previewing about ``duration_s`` seconds). Raises
+    ``path`` (and a GIF at ``gif`` previewing about ``duration_s`` seconds), in one go. Raises
     :class:`FootageError` when no frame comes; an :class:`OSError` when a file cannot be written."""
-    count = hidden_frames = regions = 0
-    last_pts = -1
-    preview: list[Image.Image] = []
-    next_preview_s, clip_s = 0.0, 0.0
-    preview_step_s = max(1.0 / options.gif_fps, duration_s / options.gif_frames)
-    caption: _Caption | None = None
-    with av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as output:
-        stream = None
-        width = height = 0
-        for clip_s, frame, boxes in frames:
-            if stream is None:
-                width, height = frame.width - frame.width % 2, frame.height - frame.height % 2
-                stream = output.add_stream("libx264", rate=Fraction(25))
-                stream.width, stream.height, stream.pix_fmt = width, height, _PIX_FMT
-                stream.codec_context.time_base = Fraction(1, 1000)
-                # a53cc off: closed captions a camera put in its frames' side data stay out of the clip
-                stream.options = {"preset": options.preset, "crf": str(options.crf), "a53cc": "0"}
-                caption = _Caption(options.caption, width, height) if options.caption else None
-            picture = frame
-            if boxes or caption is not None or (frame.format.name, frame.width, frame.height) != (_PIX_FMT, width, height):
-                yuv = _even_yuv(frame, width, height)
-                if boxes:
-                    hide_in_yuv420(yuv, width, height, boxes)
-                    hidden_frames += 1
-                    regions += len(boxes)
-                if caption is not None:
-                    caption.paste(yuv, width, height)
-                picture = av.VideoFrame.from_ndarray(yuv, format=_PIX_FMT)
-            if gif is not None and clip_s >= next_preview_s:
-                small_h = max(2, round(height * options.gif_width / width))
-                preview.append(picture.reformat(width=options.gif_width, height=small_h, format="rgb24").to_image())
-                next_preview_s = clip_s + preview_step_s
-            pts = max(last_pts + 1, round(clip_s * 1000))
-            picture.pts, picture.time_base, last_pts = pts, Fraction(1, 1000), pts
-            picture.pict_type = PictureType.NONE  # a decoded frame's own type would force x264's choice
-            output.mux(stream.encode(picture))
-            count += 1
-        if stream is None:
-            raise FootageError("no frame of the recordings lies in the span asked for")
-        output.mux(stream.encode(None))
-    if gif is not None and preview:
-        preview[0].save(gif, format="GIF", save_all=True, append_images=preview[1:], loop=0,
-                        duration=round(1000 / options.gif_fps), optimize=True)
-    return EncodeReport(count, hidden_frames, regions, round(clip_s, 3))
+    with tempfile.TemporaryDirectory(prefix=f".{path.stem}-", dir=path.parent) as folder:
+        clip = SegmentedClip(Path(folder), options if gif is None else replace(options, gif=gif))
+        clip.encode(frames, duration_s)
+        return clip.write(path, gif)

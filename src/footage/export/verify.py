@@ -114,15 +114,16 @@ FaceFinder = Callable[[npt.NDArray[np.uint8]], tuple[npt.NDArray[np.float32], np
 MayStay = Callable[[float, Box], bool]
 
 
-#: one decoded frame of the clip at each check width: (clip seconds, [(BGR image, clip pixels per its pixel)])
-Views = tuple[float, list[tuple[npt.NDArray[np.uint8], float]]]
+#: one decoded frame of the clip at each check width: (frame number, clip seconds,
+#: [(BGR image, clip pixels per its pixel)])
+Views = tuple[int, float, list[tuple[npt.NDArray[np.uint8], float]]]
 
 
-def views(frames: Iterable[tuple[float, av.VideoFrame]], detect_width: int, params: VerifyParams) -> Iterator[Views]:
+def views(frames: Iterable[tuple[int, float, av.VideoFrame]], detect_width: int, params: VerifyParams) -> Iterator[Views]:
     """Each frame of a decoded clip at every width of :func:`check_widths`: at its own width the
     very pixels decoded, narrower ones averaged down from those, wider ones enlarged by FFmpeg."""
     widths: tuple[int, ...] = ()
-    for clip_s, frame in frames:
+    for index, clip_s, frame in frames:
         widths = widths or check_widths(frame.width, detect_width, params)
         own: npt.NDArray[np.uint8] = frame.to_ndarray(format="bgr24")  # type: ignore[assignment]
         images = []
@@ -135,7 +136,7 @@ def views(frames: Iterable[tuple[float, av.VideoFrame]], detect_width: int, para
                                frame.width / width))
             else:
                 images.append(shrunk_bgr(frame, width))
-        yield clip_s, images
+        yield index, clip_s, images
 
 
 def check_views(frames: Iterable[Views], find: FaceFinder, may_stay: MayStay) -> CheckResult:
@@ -143,7 +144,7 @@ def check_views(frames: Iterable[Views], find: FaceFinder, may_stay: MayStay) ->
     count = 0
     widths: tuple[int, ...] = ()
     found: list[Finding] = []
-    for index, (clip_s, images) in enumerate(frames):
+    for index, clip_s, images in frames:
         widths = widths or tuple(image.shape[1] for image, _ in images)
         for image, scale in images:
             xyxy, confidence = find(image)

@@ -8,7 +8,9 @@
    and at more widths than step 1 (:mod:`footage.export.verify`). A face found that belongs to
    no kept person is a leak.
 3. **Fix**: the remembered regions plus a flat patch over each leak and near miss (and a few
-   frames either side; more each pass) are encoded again from the recordings, and checked
+   frames either side; more each pass) are encoded again from the recordings, only in the
+   pieces of about 2 s that hold a leak (:class:`~footage.export.encode.SegmentedClip`: the
+   other pieces keep every byte, and so the check they passed), and those pieces are checked
    again; after
    :attr:`VerifyParams.max_passes` clips the export fails with one line.
 
@@ -19,6 +21,7 @@ renamed to the name asked for.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -31,7 +34,7 @@ import numpy.typing as npt
 from footage.detect.faces import YuNetFaceDetector, load_face_detector
 from footage.errors import FootageError
 from footage.export.decode import clip_frames, shrunk_bgr, written_frames
-from footage.export.encode import EncodeOptions, EncodeReport, write_clip
+from footage.export.encode import EncodeOptions, EncodeReport, SegmentedClip
 from footage.export.flicker import bridged_stream
 from footage.export.plan import PlannedPiece
 from footage.export.redact import Box, RedactParams, Region, TrackPath, box_at, is_kept_face, regions_to_hide
@@ -117,8 +120,8 @@ def _body_finder() -> Callable[[npt.NDArray[np.uint8], float], list[Box]]:
     return find
 
 
-def _first_pass(pieces: Sequence[PlannedPiece], job: RedactionJob, path: Path, options: EncodeOptions,
-                plan: list[list[Region]], duration_s: float) -> EncodeReport:
+def _first_pass(pieces: Sequence[PlannedPiece], job: RedactionJob, clip: SegmentedClip, plan: list[list[Region]],
+                duration_s: float) -> None:
     """Redact and encode, remembering each frame's regions in ``plan``."""
     faces = load_face_detector(score_threshold=job.params.face_threshold, input_width=job.params.detect_width) \
         if {"faces", "bodies"} & job.redact else None
@@ -132,28 +135,23 @@ def _first_pass(pieces: Sequence[PlannedPiece], job: RedactionJob, path: Path, o
             plan.append(regions)
             yield clip_s, frame, regions
 
-    return write_clip(frames(), path, options, options.gif, duration_s)
+    clip.encode(frames(), duration_s)
 
 
-def _again(pieces: Sequence[PlannedPiece], path: Path, options: EncodeOptions, plan: list[list[Region]],
-           duration_s: float) -> EncodeReport:
-    """Encode the pieces once more with the regions of ``plan`` (frame by frame)."""
-    def frames() -> Iterator[tuple[float, av.VideoFrame, list[Region]]]:
-        count = 0
-        for index, (clip_s, frame) in enumerate(prefetch(clip_frames(pieces), depth=4)):
-            if index >= len(plan):
-                break
-            count += 1
-            yield clip_s, frame, plan[index]
-        if count != len(plan):
-            raise FootageError(f"the recordings gave {count} frames on a second reading, not {len(plan)}; "
-                               "they changed during the export")
-
-    return write_clip(frames(), path, options, options.gif, duration_s)
+def _planned(pieces: Sequence[PlannedPiece], plan: list[list[Region]]) -> Iterator[tuple[float, av.VideoFrame, list[Region]]]:
+    """The pieces' frames once more, each with its regions from ``plan``."""
+    for index, (clip_s, frame) in enumerate(prefetch(clip_frames(pieces), depth=4)):
+        if index >= len(plan):
+            return
+        yield clip_s, frame, plan[index]
 
 
-def _check(path: Path, shown_as: Path, finder: YuNetFaceDetector, job: RedactionJob) -> CheckResult:
+def _check(path: Path, shown_as: Path, finder: YuNetFaceDetector, job: RedactionJob,
+           only: set[int] | None) -> tuple[int, CheckResult]:
+    """Decode the written clip and search the frames (all, or those numbered in ``only``) for
+    faces. Returns how many frames the clip has, and what the check found."""
     people = _People(job.paths, job.params.hold_s)
+    decoded = 0
 
     def find(image: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
         found = finder.detect(image)
@@ -162,8 +160,15 @@ def _check(path: Path, shown_as: Path, finder: YuNetFaceDetector, job: Redaction
     def may_stay(clip_s: float, face: Box) -> bool:
         return bool(job.keep) and is_kept_face(face, people.at(clip_s), job.keep)
 
-    frames = views(written_frames(path, shown_as), job.params.detect_width, job.verify)
-    return check_views(prefetch(frames, depth=4), find, may_stay)
+    def chosen() -> Iterator[tuple[int, float, av.VideoFrame]]:
+        nonlocal decoded
+        for index, (clip_s, frame) in enumerate(written_frames(path, shown_as)):
+            decoded += 1
+            if only is None or index in only:
+                yield index, clip_s, frame
+
+    result = check_views(prefetch(views(chosen(), job.params.detect_width, job.verify), depth=4), find, may_stay)
+    return decoded, result
 
 
 def write_redacted(pieces: Sequence[PlannedPiece], path: Path, shown_as: Path, job: RedactionJob,
@@ -172,26 +177,40 @@ def write_redacted(pieces: Sequence[PlannedPiece], path: Path, shown_as: Path, j
     it until no face is left. Raises :class:`FootageError` when a face survives every pass or
     the written clip cannot be decoded; the caller removes ``path`` then."""
     plan: list[list[Region]] = []
-    report = _first_pass(pieces, job, path, options, plan, duration_s)
-    # the check has the cores to itself but for decoding: the detector takes them all
-    finder = YuNetFaceDetector(score_threshold=job.verify.watch_floor, input_width=job.verify.max_width,
-                               threads=os.cpu_count() or 2)
-    found: list[int] = []
-    fixed: set[int] = set()
-    for attempt in range(1, job.verify.max_passes + 1):
-        result = _check(path, shown_as, finder, job)
-        if result.frames != report.frames:
-            raise FootageError(f"cannot check {shown_as}: {result.frames} frames decode from it, {report.frames} were written")
-        leaks = result.leaks(job.verify)
-        found.append(len(leaks))
-        if not leaks:
-            return report, RedactionCheck(result.frames, result.widths, job.verify.threshold, attempt, tuple(found),
-                                          len(fixed))
-        if attempt == job.verify.max_passes:
-            raise FootageError(f"the redacted clip would still show a face ({len(leaks)} found, the first "
-                               f"{leaks[0].clip_s:.2f} s in) after {attempt} passes; no clip was written")
-        for frame, patches in fixes(result.to_cover(job.verify, attempt), len(plan), job.verify, attempt).items():
-            plan[frame] = [*plan[frame], *patches]
-            fixed.add(frame)
-        report = _again(pieces, path, options, plan, duration_s)
+    with tempfile.TemporaryDirectory(prefix=f".{path.stem}-pieces-", dir=path.parent) as folder:
+        clip = SegmentedClip(Path(folder), options)
+        _first_pass(pieces, job, clip, plan, duration_s)
+        report = clip.write(path, options.gif)
+        # the check has the cores to itself but for decoding: the detector takes them all
+        finder = YuNetFaceDetector(score_threshold=job.verify.watch_floor, input_width=job.verify.max_width,
+                                   threads=os.cpu_count() or 2)
+        found: list[int] = []
+        fixed: set[int] = set()
+        changed: set[int] | None = None  # frames of pieces encoded again since the last check; None: all
+        widths: tuple[int, ...] = ()
+        for attempt in range(1, job.verify.max_passes + 1):
+            decoded, result = _check(path, shown_as, finder, job, changed)
+            if decoded != report.frames:
+                raise FootageError(f"cannot check {shown_as}: {decoded} frames decode from it, {report.frames} were written")
+            widths = widths or result.widths
+            leaks = result.leaks(job.verify)
+            found.append(len(leaks))
+            if not leaks:
+                return report, RedactionCheck(report.frames, widths, job.verify.threshold, attempt, tuple(found), len(fixed))
+            if attempt == job.verify.max_passes:
+                raise FootageError(f"the redacted clip would still show a face ({len(leaks)} found, the first "
+                                   f"{leaks[0].clip_s:.2f} s in) after {attempt} passes; no clip was written")
+            # near misses matter only in the pieces a leak makes us encode again: the others keep
+            # every byte, and so the check they passed
+            leaking = {clip.segment_of(f.frame) for f in leaks}
+            cover = [f for f in result.to_cover(job.verify, attempt) if clip.segment_of(f.frame) in leaking]
+            patched = fixes(cover, len(plan), job.verify, attempt)
+            for frame, patches in patched.items():
+                plan[frame] = [*plan[frame], *patches]
+                fixed.add(frame)
+            redone = {clip.segment_of(frame) for frame in patched}
+            clip.redo(_planned(pieces, plan), redone)
+            report = clip.write(path, options.gif)
+            changed = {f for piece in redone for f in range(clip.segments[piece].first,
+                                                             clip.segments[piece].first + clip.segments[piece].count)}
     raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
