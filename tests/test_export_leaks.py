@@ -413,14 +413,15 @@ def test_heads_of_pedestrians_on_tud_campus_are_pixelated(shared_footage: Path, 
     assert_heads_hidden(checks, "TUD-Campus", capsys)
 
 
+@pytest.mark.parametrize("redact", ["faces,people", "bodies"])
 def test_a_kept_person_stays_visible_and_no_one_else(front_door_index: Path, sample_clip: Path,
                                                      sample_span: tuple[str, str], sample_export: tuple[Path, dict],
-                                                     tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+                                                     tmp_path: Path, capsys: pytest.CaptureFixture[str], redact: str) -> None:
     persons = people(front_door_index, sample_export[1])
     kept = max(persons, key=lambda p: len(p.path.times_s)).track_id  # the person who comes to the table
     out = tmp_path / "OUT.mp4"
     sidecar = export(front_door_index, "--camera", "front door", "--from", sample_span[0], "--to", sample_span[1],
-                     "--out", out, "--keep", str(kept))
+                     "--out", out, "--keep", str(kept), "--redact", redact)
     assert sidecar["redaction"]["kept_tracks"] == [kept]
     person = next(p for p in persons if p.track_id == kept)
     others = [p for p in persons if p.track_id != kept]
@@ -437,13 +438,19 @@ def test_a_kept_person_stays_visible_and_no_one_else(front_door_index: Path, sam
             similar.append(gradient_correlation(before[where], after[where]))
             pixels.append(float(np.corrcoef(before[where].ravel(), after[where].ravel())[0, 1]))
     with capsys.disabled():
-        print(f"\nkept track {kept}: {len(similar)} head regions, gradient correlation min {min(similar):.3f} "
+        print(f"\nkept track {kept} ({redact}): {len(similar)} head regions, gradient correlation min {min(similar):.3f} "
               f"median {np.median(similar):.3f}")
     assert len(similar) >= 30
     assert min(similar) > KEPT_ABOVE
     assert min(pixels) >= 0.97, f"the kept head's pixels correlate {min(pixels):.3f} with the original's"
     assert_heads_hidden(head_checks(sample_clip, out, front_door_index, sidecar, skip=frozenset({kept})),
                         "sample clip, the others", capsys)
+    if redact == "bodies":  # the others are hidden head to foot: no part of their box keeps its detail
+        bodies = [gradient_correlation(before[where], after[where])
+                  for clip_s, before, after in paired_frames(sample_clip, out, sidecar) for other in others
+                  if (box := other.box(clip_s)) is not None and not overlaps(box, person.box(clip_s) or (0, 0, 0, 0))
+                  and (where := visible(box, before.shape)) is not None]
+        assert len(bodies) >= 30 and max(bodies) < HIDDEN_BELOW, f"{len(bodies)} bodies, max {max(bodies, default=0):.3f}"
 
 
 # --- bad requests --------------------------------------------------------------------------------

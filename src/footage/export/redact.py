@@ -124,6 +124,14 @@ def _iou(a: Box, b: Box) -> float:
     return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
 
 
+def _is_part_of(box: Box, person: Box) -> bool:
+    """Whether a person-shaped ``box`` is ``person`` seen again: much the same box, or mostly
+    inside it (the detector's box of part of the person: the upper body, one arm)."""
+    width, height = min(box[2], person[2]) - max(box[0], person[0]), min(box[3], person[3]) - max(box[1], person[1])
+    inside = max(0.0, width) * max(0.0, height) / max((box[2] - box[0]) * (box[3] - box[1]), 1e-6)
+    return _iou(box, person) >= 0.5 or inside >= 0.6
+
+
 def is_kept_face(face: Box, people: Sequence[tuple[int, Box]], keep: frozenset[int]) -> bool:
     """A face may stay visible only when its centre lies in kept people and in no one else."""
     centre = ((face[0] + face[2]) / 2, (face[1] + face[3]) / 2)
@@ -145,7 +153,7 @@ def regions_to_hide(
     """The regions to hide in the ``size`` = (width, height) frame at ``time_s``, as ``redact``
     asks: every face found (unless it lies in a kept person and in no other person); the head
     of every person track not kept (``people``), or its whole box and every person-shaped box in
-    ``bodies`` that is not a kept person (``bodies``); the plate region of every vehicle
+    ``bodies`` that is not (part of) a kept person (``bodies``); the plate region of every vehicle
     (``plates``)."""
     place = HEAD_PLACEMENTS[params.placement]
     people = [(p.track_id, box) for p in paths if p.label == "person" and (box := box_at(p, time_s, params.hold_s))]
@@ -161,7 +169,7 @@ def regions_to_hide(
         regions.extend(Region(grown(box, params.body_grow), params.body_blocks) for track_id, box in people
                        if track_id not in keep)
         regions.extend(Region(grown(body, params.body_grow), params.body_blocks) for body in bodies
-                       if not any(_iou(body, box) >= 0.5 for box in kept))
+                       if not any(_is_part_of(body, grown(box, params.body_grow)) for box in kept))
     if "plates" in redact:
         for path in paths:
             if path.label in VEHICLES and path.track_id not in keep and (box := box_at(path, time_s, params.hold_s)):
