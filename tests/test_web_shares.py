@@ -79,6 +79,8 @@ def make_share(owner: TestClient, moment_id: int, **body: Any) -> dict[str, Any]
     assert answer.status_code == 201, answer.text
     share: dict[str, Any] = answer.json()
     assert share["url"] == f"/s/{share['token']}/" and share["state"] == "live"
+    if set(share["redact"]) & {"faces", "people", "bodies"}:  # the clip's face check, in words
+        assert re.fullmatch(r"checked \d+ frames at [\d, ]+ px: no face left( \(.*\))?", share["check"]), share["check"]
     return share
 
 
@@ -283,6 +285,7 @@ def test_the_download_is_an_mp4_attachment_and_its_temporary_file_is_removed(
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"] == "video/mp4"
     assert answer.headers["content-disposition"] == f'attachment; filename="moment-{moment_id}.mp4"'
+    assert answer.headers["x-footage-check"].startswith("checked ") and "no face left" in answer.headers["x-footage-check"]
     (tmp_path / "clip.mp4").write_bytes(answer.content)
     with av.open(str(tmp_path / "clip.mp4")) as clip:
         assert clip.streams.video[0].codec_context.name == "h264"
@@ -294,6 +297,7 @@ def test_the_download_is_an_mp4_attachment_and_its_temporary_file_is_removed(
 
 def test_the_moment_page_offers_a_choice_per_person_on_the_key_frame(owner: TestClient, moment: dict[str, Any]) -> None:
     text = owner.get(f"/moments/{moment['moment']['id']}").text
+    assert 'name="redact" value="bodies"' in text, "whole bodies can be hidden"
     person = moment["key_people"][0]
     box = person["box"]
     assert box is not None and 0 <= box[0] < box[2] <= 1 and 0 <= box[1] < box[3] <= 1
