@@ -12,7 +12,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -201,8 +201,7 @@ def _written(out: Path, gif: Path | None, write: Callable[[Path, Path | None], W
 
 
 def _gif_to(options: EncodeOptions, gif: Path | None) -> EncodeOptions:
-    return EncodeOptions(options.preset, options.crf, options.caption, gif, options.gif_width, options.gif_fps,
-                         options.gif_frames)
+    return replace(options, gif=gif)
 
 
 def _plain(plan: ClipPlan, job: RedactionJob) -> Iterator[tuple[float, av.VideoFrame, list[Region]]]:
