@@ -57,17 +57,6 @@ def grey_frames(path: Path) -> list[npt.NDArray[np.uint8]]:
         return [f.to_ndarray(format="gray") for f in container.decode(video=0)]
 
 
-def gradient_correlation(a: npt.NDArray[np.uint8], b: npt.NDArray[np.uint8]) -> float:
-    def gradients(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
-        grey = image.astype(np.float64)
-        both = np.concatenate((np.diff(grey, axis=0).ravel(), np.diff(grey, axis=1).ravel()))
-        return both - both.mean()
-
-    ga, gb = gradients(a), gradients(b)
-    norm = math.sqrt(float(ga @ ga) * float(gb @ gb))
-    return float(ga @ gb) / norm if norm else 0.0
-
-
 def ground_truth(path: Path) -> dict[int, list[tuple[float, float, float, float]]]:
     """0-based frame -> person boxes (x1, y1, x2, y2)."""
     boxes: dict[int, list[tuple[float, float, float, float]]] = defaultdict(list)
@@ -91,6 +80,8 @@ Box = tuple[float, float, float, float]
 
 def shown(original: npt.NDArray[np.uint8], exported: npt.NDArray[np.uint8], box: Box) -> bool | None:
     """Whether the region still shows its detail (None: too small to measure)."""
+    from leak_checks import gradient_correlation
+
     before, after = crop(original, box), crop(exported, box)
     if before is None or after is None:
         return None
@@ -98,7 +89,7 @@ def shown(original: npt.NDArray[np.uint8], exported: npt.NDArray[np.uint8], box:
 
 
 def measure(name: str, clip: Path, gt: Path, folder: Path) -> dict[str, object]:
-    from face_check import OpenCvFaces
+    from leak_checks import OpenCvFaces
 
     finder = OpenCvFaces()
     db = folder / f"{name}.sqlite"

@@ -3,7 +3,7 @@ clips with people shows no face to an independent face finder, on any frame.
 
 Each clip is indexed as a camera, each of its moments exported with the defaults (3 s either
 side, faces and people hidden), and every frame of every clip written is decoded and searched
-with OpenCV's own YuNet runner at 0.6 (:mod:`face_check`). UT-Interaction clips are cut to the
+with OpenCV's own YuNet runner at 0.6 (:mod:`leak_checks`). UT-Interaction clips are cut to the
 interaction and too short for a moment: their whole span is exported instead. The figures
 (frames checked, faces on the original frames, faces after, passes) are printed for the README.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from face_check import OpenCvFaces
+from leak_checks import OpenCvFaces
 
 CLIPS = {
     "pets09": "pets09_s2l1/vtest.avi",

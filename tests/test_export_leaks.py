@@ -34,7 +34,6 @@ import numpy.typing as npt
 import pytest
 from PIL import Image
 
-from face_check import OpenCvFaces
 from footage.errors import FootageError
 from footage.export.heads import head_from_box
 from footage.export.redact import Box, RedactParams, TrackPath, box_at
@@ -43,6 +42,7 @@ from footage.pipeline.export import ExportRequest, export_clip
 from footage.store.clips import covering_recordings
 from footage.store.database import connect
 from footage.store.queries import TrackFilter, list_tracks
+from leak_checks import OpenCvFaces, gradient_correlation
 
 skdata = pytest.importorskip("skimage.data", reason="scikit-image (test extra) ships the sample photos")
 skfilters = pytest.importorskip("skimage.filters")
@@ -131,18 +131,6 @@ def face_counts(finder: OpenCvFaces, frames: list[tuple[float, Image8]]) -> list
 def head_region(box: Box, shape: tuple[int, ...]) -> Box:
     """Where the exporter places the head of a person in ``box`` in a frame of ``shape``."""
     return head_from_box(box, (shape[1], shape[0]), PARAMS.head)
-
-
-def gradient_correlation(a: Image8, b: Image8) -> float:
-    """Pearson correlation of the horizontal and vertical pixel differences of two grey images."""
-    def gradients(image: Image8) -> npt.NDArray[np.float64]:
-        grey = image.astype(np.float64)
-        both = np.concatenate((np.diff(grey, axis=0).ravel(), np.diff(grey, axis=1).ravel()))
-        return both - both.mean()
-
-    ga, gb = gradients(a), gradients(b)
-    norm = math.sqrt(float(ga @ ga) * float(gb @ gb))
-    return float(ga @ gb) / norm if norm else 0.0
 
 
 def crowd_frames(count: int) -> list[Image8]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import cast
@@ -146,7 +146,9 @@ class SegmentedClip:
         self.folder, self.options, self.segment_s = folder, options, segment_s
         self.segments: list[_Segment] = []
         self.times_ms: list[int] = []
+        #: the GIF's pictures by frame, made when their piece is encoded (again)
         self.previews: dict[int, Image.Image] = {}
+        self._preview_frames: set[int] = set()
         self.width = self.height = 0
         self._caption: _Caption | None = None
 
@@ -177,7 +179,7 @@ class SegmentedClip:
             index = self.frames
             self.times_ms.append(max(self.times_ms[-1] + 1 if self.times_ms else 0, round(clip_s * 1000)))
             if self.options.gif is not None and clip_s >= next_preview_s:
-                self.previews[index] = Image.new("RGB", (1, 1))  # made when its piece is encoded
+                self._preview_frames.add(index)
                 next_preview_s = clip_s + step_s
             batch.append((frame, regions))
         if batch:
@@ -230,7 +232,7 @@ class SegmentedClip:
                 if regions:
                     segment.hidden += 1
                     segment.regions += len(regions)
-                if index in self.previews:
+                if index in self._preview_frames:
                     small_h = max(2, round(self.height * self.options.gif_width / self.width))
                     self.previews[index] = picture.reformat(width=self.options.gif_width, height=small_h,
                                                             format="rgb24").to_image()
@@ -243,8 +245,8 @@ class SegmentedClip:
         else:
             self.segments.append(segment)
 
-    def write(self, path: Path, gif: Path | None = None) -> EncodeReport:
-        """Mux the pieces into the MP4 at ``path`` (and the GIF at ``gif``)."""
+    def write(self, path: Path) -> EncodeReport:
+        """Mux the pieces into the MP4 at ``path`` (and write the GIF at ``options.gif``)."""
         with av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as output:
             stream = output.add_stream("h264", rate=Fraction(25))
             stream.width, stream.height, stream.pix_fmt = self.width, self.height, _PIX_FMT
@@ -257,6 +259,7 @@ class SegmentedClip:
                     packet.is_keyframe = key
                     packet.stream = stream
                     output.mux(packet)
+        gif = self.options.gif
         if gif is not None and self.previews:
             pictures = [self.previews[i] for i in sorted(self.previews)]
             pictures[0].save(gif, format="GIF", save_all=True, append_images=pictures[1:], loop=0,
@@ -266,11 +269,12 @@ class SegmentedClip:
 
 
 def write_clip(frames: Iterable[tuple[float, av.VideoFrame, Sequence[Region]]], path: Path, options: EncodeOptions,
-               gif: Path | None = None, duration_s: float = 0.0) -> EncodeReport:
+               duration_s: float = 0.0) -> EncodeReport:
     """Encode ``frames`` (clip seconds, decoded frame, regions to hide in it) into the MP4 at
-    ``path`` (and a GIF at ``gif`` previewing about ``duration_s`` seconds), in one go. Raises
-    :class:`FootageError` when no frame comes; an :class:`OSError` when a file cannot be written."""
+    ``path`` (and a GIF at ``options.gif`` previewing about ``duration_s`` seconds), in one go.
+    Raises :class:`FootageError` when no frame comes; an :class:`OSError` when a file cannot be
+    written."""
     with tempfile.TemporaryDirectory(prefix=f".{path.stem}-", dir=path.parent) as folder:
-        clip = SegmentedClip(Path(folder), options if gif is None else replace(options, gif=gif))
+        clip = SegmentedClip(Path(folder), options)
         clip.encode(frames, duration_s)
-        return clip.write(path, gif)
+        return clip.write(path)

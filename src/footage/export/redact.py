@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from footage.detect.nms import box_iou
 from footage.export.flicker import FlickerParams
 from footage.export.heads import HEAD_PLACEMENTS, Box, HeadParams
 
 __all__ = [
-    "REDACTIONS", "Box", "RedactParams", "Region", "TrackPath", "box_at", "grown", "is_kept_face", "regions_to_hide",
+    "REDACTIONS", "Box", "RedactParams", "Region", "TrackPath", "box_at", "grown", "is_kept_face", "people_at",
+    "regions_to_hide",
 ]
 
 #: what ``--redact`` accepts besides ``none``
@@ -93,6 +95,11 @@ def box_at(path: TrackPath, time_s: float, hold_s: float) -> Box | None:
     return _box(path.xyxy[after - 1] + (path.xyxy[after] - path.xyxy[after - 1]) * share)
 
 
+def people_at(paths: Sequence[TrackPath], time_s: float, hold_s: float) -> list[tuple[int, Box]]:
+    """(track id, box) of every person track there at ``time_s`` (:func:`box_at`)."""
+    return [(p.track_id, box) for p in paths if p.label == "person" and (box := box_at(p, time_s, hold_s)) is not None]
+
+
 def _box(row: npt.NDArray[np.float64]) -> Box:
     return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
 
@@ -116,20 +123,12 @@ def _inside(point: tuple[float, float], box: Box) -> bool:
     return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 
 
-def _iou(a: Box, b: Box) -> float:
-    width, height = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
-    if width <= 0 or height <= 0:
-        return 0.0
-    inter = width * height
-    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
-
-
 def _is_part_of(box: Box, person: Box) -> bool:
     """Whether a person-shaped ``box`` is ``person`` seen again: much the same box, or mostly
     inside it (the detector's box of part of the person: the upper body, one arm)."""
     width, height = min(box[2], person[2]) - max(box[0], person[0]), min(box[3], person[3]) - max(box[1], person[1])
     inside = max(0.0, width) * max(0.0, height) / max((box[2] - box[0]) * (box[3] - box[1]), 1e-6)
-    return _iou(box, person) >= 0.5 or inside >= 0.6
+    return box_iou(box, person) >= 0.5 or inside >= 0.6
 
 
 def is_kept_face(face: Box, people: Sequence[tuple[int, Box]], keep: frozenset[int]) -> bool:
@@ -156,7 +155,7 @@ def regions_to_hide(
     ``bodies`` that is not (part of) a kept person (``bodies``); the plate region of every vehicle
     (``plates``)."""
     place = HEAD_PLACEMENTS[params.placement]
-    people = [(p.track_id, box) for p in paths if p.label == "person" and (box := box_at(p, time_s, params.hold_s))]
+    people = people_at(paths, time_s, params.hold_s)
     regions: list[Region] = []
     if "faces" in redact or "bodies" in redact:
         regions.extend(Region(grown(face, params.face_grow), params.blocks) for face in faces

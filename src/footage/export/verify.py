@@ -5,10 +5,10 @@ The redaction runs the face detector once per frame, at its own width and thresh
 (:class:`~footage.export.redact.RedactParams`). The check runs it on the decoded clip at a lower
 ``threshold`` and at every width of :func:`check_widths`: the redaction's, the frame's own (where
 anyone checking the clip would look), and for a small frame an enlarged one (small faces), so a
-face the redaction missed by a little, or one that survived the encoder, is found. Each face found becomes a flat patch
-over it and the frames either side (:func:`fixes`), and the clip is written again, until a check
-finds nothing or ``max_passes`` clips have been written: then the export fails rather than write
-a clip that shows a face.
+face the redaction missed by a little, or one that survived the encoder, is found. Each face
+found becomes a flat patch over it and the frames either side (:func:`fixes`), and the clip is
+written again, until a check finds nothing or ``max_passes`` clips have been written: then the
+export fails rather than write a clip that shows a face.
 """
 
 from __future__ import annotations
@@ -31,14 +31,14 @@ __all__ = ["CheckResult", "Finding", "VerifyParams", "check_views", "check_width
 class VerifyParams:
     """The check: faces scoring at least ``threshold`` at the widths of :func:`check_widths`
     (``enlarge`` times the redaction's width for a frame narrower than that; nothing wider than
-    ``max_width``) are leaks.
-    Near misses, scoring ``watch_threshold`` or more, are not, but when a leak makes the clip
-    be written again they are covered too: re-encoding moves scores a little, and a face just
-    under the threshold in one pass may be just over it in the next. Each later pass covers
-    more: the near-miss score falls by ``watch_step`` a pass (not below ``watch_floor``) and the
-    patches reach ``fix_frames`` more frames either side. A face found is covered, grown by ``fix_grow`` of its size
-    on each side (more on each later pass), on its frame and ``fix_frames`` either side; at
-    most ``max_passes`` clips are written."""
+    ``max_width``) are leaks. Near misses, scoring ``watch_threshold`` or more, are not, but
+    when a leak makes the clip be written again they are covered too: re-encoding moves scores
+    a little, and a face just under the threshold in one pass may be just over it in the next.
+
+    A face found is covered, grown by ``fix_grow`` of its size on each side, on its frame and
+    ``fix_frames`` either side. Each later pass covers more: the patches grow by ``fix_grow``
+    and reach ``fix_frames`` further, and the near-miss score falls by ``watch_step`` (not
+    below ``watch_floor``). At most ``max_passes`` clips are written."""
 
     threshold: float = 0.4
     watch_threshold: float = 0.3
@@ -68,7 +68,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One check of a written clip: how many ``frames`` it decoded, at which ``widths``, and
+    """One check of a written clip: how many ``frames`` it searched, at which ``widths``, and
     what it found (leaks and near misses, :class:`VerifyParams`)."""
 
     frames: int

@@ -12,7 +12,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -151,13 +151,12 @@ def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
     check: RedactionCheck | None = None
     if request.redact:
         job = RedactionJob(request.redact, request.keep, tuple(_paths(tracks, plan)), request.params, request.verify)
-        options = EncodeOptions(caption=request.caption, gif=gif)
         if {"faces", "people", "bodies"} & request.redact:
             encoded, check = _written(out, gif, lambda part, gif_part: write_redacted(
-                plan.pieces, part, out, job, _gif_to(options, gif_part), plan.duration_s))
+                plan.pieces, part, out, job, EncodeOptions(caption=request.caption, gif=gif_part), plan.duration_s))
         else:  # plates only: nothing about faces was promised
             encoded = _written(out, gif, lambda part, gif_part: write_clip(
-                _plain(plan, job), part, _gif_to(options, gif_part), gif_part, plan.duration_s))
+                _plain(plan, job), part, EncodeOptions(caption=request.caption, gif=gif_part), plan.duration_s))
         frames, hidden, regions, mode = encoded.frames, encoded.frames_with_hidden, encoded.regions, "redacted"
     else:
         if request.caption or request.gif:
@@ -198,10 +197,6 @@ def _written(out: Path, gif: Path | None, write: Callable[[Path, Path | None], W
             if leftover is not None:
                 with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # never made: no folder there
                     leftover.unlink()
-
-
-def _gif_to(options: EncodeOptions, gif: Path | None) -> EncodeOptions:
-    return replace(options, gif=gif)
 
 
 def _plain(plan: ClipPlan, job: RedactionJob) -> Iterator[tuple[float, av.VideoFrame, list[Region]]]:

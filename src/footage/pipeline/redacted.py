@@ -37,7 +37,7 @@ from footage.export.decode import clip_frames, shrunk_bgr, written_frames
 from footage.export.encode import EncodeOptions, EncodeReport, SegmentedClip
 from footage.export.flicker import bridged_stream
 from footage.export.plan import PlannedPiece
-from footage.export.redact import Box, RedactParams, Region, TrackPath, box_at, is_kept_face, regions_to_hide
+from footage.export.redact import Box, RedactParams, Region, TrackPath, is_kept_face, people_at, regions_to_hide
 from footage.export.verify import CheckResult, VerifyParams, check_views, fixes, views
 from footage.pipeline.prefetch import prefetch
 from footage.types import Frame
@@ -81,17 +81,6 @@ class RedactionCheck:
         if fixed:
             line += f" ({fixed} found and covered on {self.frames_fixed} frames, {self.passes} passes)"
         return line
-
-
-class _People:
-    """Where the person tracks are at a given clip time (for the keep rule of the check)."""
-
-    def __init__(self, paths: Sequence[TrackPath], hold_s: float) -> None:
-        self.paths = [p for p in paths if p.label == "person"]
-        self.hold_s = hold_s
-
-    def at(self, clip_s: float) -> list[tuple[int, Box]]:
-        return [(p.track_id, box) for p in self.paths if (box := box_at(p, clip_s, self.hold_s)) is not None]
 
 
 def _sighted(pieces: Sequence[PlannedPiece], faces: YuNetFaceDetector | None, bodies: Callable[..., list[Box]] | None,
@@ -150,7 +139,6 @@ def _check(path: Path, shown_as: Path, finder: YuNetFaceDetector, job: Redaction
            only: set[int] | None) -> tuple[int, CheckResult]:
     """Decode the written clip and search the frames (all, or those numbered in ``only``) for
     faces. Returns how many frames the clip has, and what the check found."""
-    people = _People(job.paths, job.params.hold_s)
     decoded = 0
 
     def find(image: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
@@ -158,7 +146,7 @@ def _check(path: Path, shown_as: Path, finder: YuNetFaceDetector, job: Redaction
         return found.xyxy, found.confidence
 
     def may_stay(clip_s: float, face: Box) -> bool:
-        return bool(job.keep) and is_kept_face(face, people.at(clip_s), job.keep)
+        return bool(job.keep) and is_kept_face(face, people_at(job.paths, clip_s, job.params.hold_s), job.keep)
 
     def chosen() -> Iterator[tuple[int, float, av.VideoFrame]]:
         nonlocal decoded
@@ -180,7 +168,7 @@ def write_redacted(pieces: Sequence[PlannedPiece], path: Path, shown_as: Path, j
     with tempfile.TemporaryDirectory(prefix=f".{path.stem}-pieces-", dir=path.parent) as folder:
         clip = SegmentedClip(Path(folder), options)
         _first_pass(pieces, job, clip, plan, duration_s)
-        report = clip.write(path, options.gif)
+        report = clip.write(path)
         # the check has the cores to itself but for decoding: the detector takes them all
         finder = YuNetFaceDetector(score_threshold=job.verify.watch_floor, input_width=job.verify.max_width,
                                    threads=os.cpu_count() or 2)
@@ -210,7 +198,7 @@ def write_redacted(pieces: Sequence[PlannedPiece], path: Path, shown_as: Path, j
                 fixed.add(frame)
             redone = {clip.segment_of(frame) for frame in patched}
             clip.redo(_planned(pieces, plan), redone)
-            report = clip.write(path, options.gif)
+            report = clip.write(path)
             changed = {f for piece in redone for f in range(clip.segments[piece].first,
                                                              clip.segments[piece].first + clip.segments[piece].count)}
     raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover

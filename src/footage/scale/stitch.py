@@ -28,6 +28,7 @@ from fractions import Fraction
 from itertools import pairwise
 from statistics import median
 
+from footage.detect.nms import box_iou
 from footage.scale.chunks import Chunk
 from footage.track.recorder import FinishedTrack
 from footage.types import Track
@@ -113,7 +114,7 @@ def _bridge(earlier: list[FinishedTrack], later: list[FinishedTrack], chunk: Chu
               if j not in used_later and f.track.boxes
               and chunk.start_s <= _seconds(f.track, f.track.boxes[0].pts) <= boundary + chunk.overlap_s
               and _continues_past(f.track, boundary)}
-    scored = sorted(((_iou(ends[i].xyxy, starts[j].xyxy), i, j) for i in ends for j in starts
+    scored = sorted(((box_iou(ends[i].xyxy, starts[j].xyxy), i, j) for i in ends for j in starts
                      if _same_kind(earlier[i].track.label, later[j].track.label)), key=lambda s: (-s[0], s[1], s[2]))
     for score, i, j in scored:
         if score >= min_iou and i not in joined and j not in used_later:
@@ -146,16 +147,6 @@ def _sample_interval_s(tracks: Sequence[FinishedTrack]) -> float:
     return float(median(gaps)) if gaps else 0.0
 
 
-def _iou(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
-    if width <= 0 or height <= 0:
-        return 0.0
-    inter = width * height
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
-
-
 def _match_score(earlier: Track, later: Track, window: tuple[float, float], tolerance_s: float) -> float | None:
     """Mean IoU over the times both tracks have a box in the window, or None with fewer than 2 such times."""
     early_boxes = [(t, box) for box in earlier.boxes if window[0] <= (t := _seconds(earlier, box.pts)) < window[1]]
@@ -168,7 +159,7 @@ def _match_score(earlier: Track, later: Track, window: tuple[float, float], tole
         at = bisect.bisect_left(early_times, t)
         near = min((k for k in (at - 1, at) if 0 <= k < len(early_times)), key=lambda k: abs(early_times[k] - t), default=None)
         if near is not None and abs(early_times[near] - t) <= tolerance_s:
-            ious.append(_iou(early_boxes[near][1].xyxy, box.xyxy))
+            ious.append(box_iou(early_boxes[near][1].xyxy, box.xyxy))
     return sum(ious) / len(ious) if len(ious) >= 2 else None
 
 

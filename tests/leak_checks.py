@@ -1,4 +1,7 @@
-"""An independent face finder for the leak tests: OpenCV's own YuNet runner
+"""What the leak tests and ``benchmarks/redaction_leaks.py`` measure a redacted clip with.
+
+:func:`gradient_correlation` tells a region that still shows its detail from one that was
+pixelated. :class:`OpenCvFaces` is an independent face finder: OpenCV's own YuNet runner
 (``cv2.FaceDetectorYN``: its own pre-processing, decoding and NMS, not footage's), run on every
 decoded frame of a clip at the frame's own size, at the score a user would take (0.6).
 
@@ -8,6 +11,7 @@ shipped inside the package (their dynamic-size export), which OpenCV runs the sa
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import av
@@ -51,3 +55,15 @@ class OpenCvFaces:
             for frame in container.decode(video=0):
                 counts.append(len(self.find(frame.to_ndarray(format="bgr24"))))
         return counts
+
+
+def gradient_correlation(a: npt.NDArray[np.uint8], b: npt.NDArray[np.uint8]) -> float:
+    """Pearson correlation of the horizontal and vertical pixel differences of two grey images."""
+    def gradients(image: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
+        grey = image.astype(np.float64)
+        both = np.concatenate((np.diff(grey, axis=0).ravel(), np.diff(grey, axis=1).ravel()))
+        return both - both.mean()
+
+    ga, gb = gradients(a), gradients(b)
+    norm = math.sqrt(float(ga @ ga) * float(gb @ gb))
+    return float(ga @ gb) / norm if norm else 0.0
