@@ -8,7 +8,9 @@ One run measures, side by side on the same machine:
    5th, same tracker), and how its tracks compare with the ones ``footage`` stored;
 4. ``footage index`` on a short busy clip (people in view all the time);
 5. the peak memory (max RSS) of ``footage index`` on the 1080p files;
-6. what each decoder option of ``PyAVSource`` gains, reading a 300 s slice without a detector.
+6. what each decoder option of ``PyAVSource`` gains, reading a 300 s slice without a detector;
+7. with ``--against REV``: ``footage index`` of this tree and of the commit ``REV`` on the same
+   files, runs interleaved, with the speed ratio and whether both stored the same tracks and moments.
 
 Every timed thing runs in a fresh subprocess; its wall time is taken by this process with
 ``time.perf_counter`` and its peak memory from ``os.wait4``. Results are printed as tables and
@@ -16,6 +18,7 @@ written to ``benchmarks/out/index_speed.json``. See ``benchmarks/README.md``.
 
     python benchmarks/index_speed.py                 # full files (about 20 minutes on 2 cores)
     python benchmarks/index_speed.py --quick 400     # only the first 400 s of each recording
+    python benchmarks/index_speed.py --against before-16 --only-against   # section 7 alone
 """
 
 from __future__ import annotations
@@ -123,14 +126,14 @@ class Run:
         return self
 
 
-def run_once(command: Sequence[str]) -> Run:
+def run_once(command: Sequence[str], env: dict[str, str] | None = None) -> Run:
     """Run ``command`` to completion. Times it with ``perf_counter``, reads its own peak RSS with
     ``os.wait4`` (``RUSAGE_CHILDREN`` would be a running max over all children) and the CPU time
     other processes took meanwhile from ``/proc/stat``."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         busy_before = machine_busy_s()
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         wall_s = time.perf_counter() - started
         others_s = machine_busy_s() - busy_before - usage.ru_utime - usage.ru_stime
@@ -142,7 +145,9 @@ def run_once(command: Sequence[str]) -> Run:
         return Run(tuple(command), wall_s, rss_mib, others_busy, process.returncode, out.read(), err.read())
 
 
-def run_timed(command: Sequence[str], quiet: Quiet, before_each: Callable[[], None] | None = None) -> Run:
+def run_timed(
+    command: Sequence[str], quiet: Quiet, before_each: Callable[[], None] | None = None, env: dict[str, str] | None = None
+) -> Run:
     """:func:`run_once` on an idle machine, repeated while other processes disturb it;
     ``before_each`` prepares every attempt (outside the timing)."""
     runs: list[Run] = []
@@ -152,13 +157,14 @@ def run_timed(command: Sequence[str], quiet: Quiet, before_each: Callable[[], No
         if before_each is not None:
             before_each()
         wait_until_idle(quiet.busy, quiet.wait_s)
-        runs.append(run_once(command))
+        runs.append(run_once(command, env))
     return min(runs, key=lambda run: run.others_busy)
 
 
 def footage_cli(*args: str) -> list[str]:
-    """The command line that runs ``footage ARGS`` with this interpreter."""
-    return [sys.executable, "-m", "footage.cli", *args]
+    """The command line that runs ``footage ARGS`` with this interpreter (the package that
+    ``PYTHONPATH`` or the installed one gives: section 7 runs another tree's this way)."""
+    return [sys.executable, "-c", "import sys; from footage.cli import main; sys.exit(main(sys.argv[1:]))", *args]
 
 
 def worker_command(kind: str, *args: str) -> list[str]:
@@ -578,6 +584,61 @@ def measure_decoder_options(recording: Path, workdir: Path, repeats: int, quiet:
     return speeds
 
 
+#: what section 7 compares of the two trees' output (ids and picture paths differ by design)
+TRACK_FIELDS = ("label", "camera", "first_utc", "last_utc", "first_s", "last_s", "confidence", "boxes")
+MOMENT_FIELDS = ("kind", "kinds", "start_utc", "end_utc", "start_s", "end_s", "people", "description", "score")
+
+
+def tree_at(rev: str, workdir: Path) -> Path:
+    """The ``src`` folder of commit ``rev``, unpacked into ``workdir`` (``git archive``)."""
+    target = workdir / f"tree-{rev}"
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", rev, "src"], cwd=REPO, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target / "src"
+
+
+def stored(db: Path, env: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """The tracks and moments an index holds, as its own tree's CLI lists them, reduced to the
+    fields both trees must agree on."""
+    def listed(command: str, fields: Sequence[str]) -> list[dict[str, Any]]:
+        rows = json.loads(run_once(footage_cli(command, "--db", str(db), "--format", "json"), env).check().stdout or "[]")
+        return [{f: row.get(f) for f in fields} for row in rows]
+
+    return {"tracks": listed("tracks", TRACK_FIELDS), "moments": listed("events", MOMENT_FIELDS)}
+
+
+def measure_against(rev: str, files: dict[str, Path], workdir: Path, repeats: int, quiet: Quiet) -> dict[str, Any]:
+    """Section 7: ``footage index`` of this tree and of ``rev`` on each file, ``repeats`` runs
+    each, interleaved (so drifts of the machine hit both alike); medians, their ratio, and
+    whether both stored the same tracks and moments."""
+    trees = {"this tree": {**os.environ, "PYTHONPATH": str(REPO / "src")},
+             rev: {**os.environ, "PYTHONPATH": str(tree_at(rev, workdir))}}
+    rows, report = [], {}
+    for name, path in files.items():
+        media_s = media_duration_s(path)
+        walls: dict[str, list[float]] = {tree: [] for tree in trees}
+        outputs = {}
+        for k in range(repeats):
+            for tree, env in trees.items():
+                folder = workdir / f"against-{name}-{k}-{len(walls[tree])}-{tree.replace(' ', '_')}"
+                folder.mkdir(parents=True)
+                command = footage_cli("index", str(path), "--db", str(folder / "index.sqlite"), "--no-progress")
+                walls[tree].append(run_timed(command, quiet, env=env).check().wall_s)
+                outputs[tree] = stored(folder / "index.sqlite", env)
+        new, old = (media_s / sorted(w)[len(w) // 2] for w in walls.values())
+        mine, theirs = outputs.values()
+        same = {part: mine[part] == theirs[part] for part in ("tracks", "moments")}
+        rows.append((name, round(media_s, 1), round(old, 1), round(new, 1), round(new / old, 3),
+                     f"{len(mine['tracks'])} / {len(theirs['tracks'])}", f"{len(mine['moments'])} / {len(theirs['moments'])}",
+                     "yes" if all(same.values()) else "NO"))
+        report[name] = {"media_s": media_s, "x_rt": {rev: old, "this tree": new}, "ratio": new / old,
+                        "walls_s": walls, "same": same, "tracks": len(mine["tracks"]), "moments": len(mine["moments"])}
+    section(f"7. this tree against {rev} (median of {repeats}, interleaved)",
+            table(("file", "video s", f"{rev} x rt", "this x rt", "this / before", "tracks", "moments", "same"), rows))
+    return report
+
+
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     """Run every section, printing as it goes, and return the report."""
     originals = ensure_corpus(args.corpus, args.shared)
@@ -605,6 +666,11 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         )
 
         quiet = Quiet(args.idle_busy, args.idle_wait, args.retries)
+        if args.against:
+            busy_clip = args.shared / "footage" / "pets09_s2l1" / "vtest.avi"
+            report["against"] = measure_against(args.against, {**corpus, "busy": busy_clip}, workdir, args.repeats, quiet)
+            if args.only_against:
+                return report
         footage, footage_tracks = measure_footage(corpus, durations, workdir, quiet)
         ffmpeg = measure_ffmpeg(corpus, durations, footage, quiet)
         naive, comparisons = ({}, {}) if args.skip_naive else measure_naive(corpus, durations, footage, footage_tracks, quiet)
@@ -745,6 +811,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument("--retries", type=int, default=Quiet.retries, help="re-runs of a noisy measurement (default %(default)s)")
     parser.add_argument("--skip-naive", action="store_true", help="leave out section 3 (the slowest)")
+    parser.add_argument("--against", metavar="REV", help="section 7: also index with the commit REV, side by side")
+    parser.add_argument("--only-against", action="store_true", help="with --against: run section 7 alone")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "index_speed.json")
     return parser.parse_args(argv)
 
