@@ -27,6 +27,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     for name, deps in {
         "media": (),
         "detect": (),
+        "embed": ("search",),
         "track": ("detect",),
         "events": (),
         "search": (),
@@ -34,7 +35,7 @@ ALLOWED: dict[str, frozenset[str]] = {
         "store": (),
         "export": ("media", "detect"),
         "scale": ("detect", "ingest", "track", "store"),
-        "pipeline": ("media", "detect", "track", "events", "search", "ingest", "store", "export", "scale"),
+        "pipeline": ("media", "detect", "embed", "track", "events", "search", "ingest", "store", "export", "scale"),
         "live": ("media", "detect", "ingest", "store", "pipeline"),
         "web": ("media", "detect", "events", "search", "ingest", "store", "export", "pipeline", "live"),
     }.items()

@@ -24,7 +24,7 @@ def load_embedder(params: SearchParams) -> Embedder | None:
     """The configured model, or None when ``[search] text_model`` is empty."""
     if not params.text_model:
         return None
-    from footage.search.onnx_embedder import OnnxEmbedder
+    from footage.embed.onnx_embedder import OnnxEmbedder
 
     return OnnxEmbedder(Path(params.text_model), Path(params.vocab), Path(params.image_model) if params.image_model else None)
 

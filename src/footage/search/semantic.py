@@ -2,7 +2,7 @@
 
 An :class:`Embedder` turns texts (and, for an image-text model, key frames) into unit vectors in
 one space; :func:`similarity` compares a query vector with the stored ones. The ONNX adapter is
-:class:`footage.search.onnx_embedder.OnnxEmbedder`; nothing here imports a runtime.
+:class:`footage.embed.onnx_embedder.OnnxEmbedder`; nothing here imports a runtime.
 """
 
 from __future__ import annotations
