@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     tracks.add_argument("--label", help="e.g. person, car, backpack; 'all' for every label (default: all, "
                         "except with --format mot, which lists people as MOTChallenge does)")
     tracks.add_argument("--since", help="ISO time: tracks still present at or after it")
-    tracks.add_argument("--until", help="ISO time: tracks that started at or before it")
+    tracks.add_argument("--until", help="ISO time: tracks that started before it")
     tracks.add_argument("--recording", type=Path, help="only this recording")
     tracks.add_argument("--format", choices=("table", "json", "mot"), default="table")
 
@@ -83,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     events.add_argument("--kind", help=f"only moments with an event of this kind: {', '.join(EVENT_KINDS)}")
     events.add_argument("--camera")
     events.add_argument("--since", help="ISO time: moments still going on at or after it")
-    events.add_argument("--until", help="ISO time: moments that started at or before it")
+    events.add_argument("--until", help="ISO time: moments that started before it")
     events.add_argument("--min-duration", type=float, metavar="SECONDS", help="only moments lasting at least this")
     events.add_argument("--sort", choices=("time", "score"), default="time", help="by start time, or most notable first")
     events.add_argument("--limit", type=int, help="at most this many moments")

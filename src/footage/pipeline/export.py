@@ -137,7 +137,9 @@ def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
     try:
         camera, start, end, description = _span(conn, request)
         plan = plan_clip(camera, start, end, covering_recordings(conn, camera, start, end))
-        tracks = list_tracks(conn, TrackFilter(camera=camera, since=plan.start_utc, until=plan.end_utc), with_boxes=True)
+        # ``until`` is exclusive: a track first seen on the clip's very last instant is still hidden
+        until = plan.end_utc + timedelta(microseconds=1)
+        tracks = list_tracks(conn, TrackFilter(camera=camera, since=plan.start_utc, until=until), with_boxes=True)
     finally:
         conn.close()
     missing = request.keep - {t.id for t in tracks}

@@ -13,6 +13,7 @@ from fractions import Fraction
 from footage.events.score import ScoreInput
 from footage.events.types import Moment
 from footage.store.database import transaction
+from footage.store.filters import Where
 from footage.store.records import VISIBLE, IndexedEvent, IndexedMoment, encode_spans
 from footage.time import WallClock, utc_from_us, utc_to_us
 
@@ -92,8 +93,9 @@ def rescore_camera(conn: sqlite3.Connection, camera_id: int, score: Callable[[Se
 
 @dataclass(frozen=True)
 class MomentFilter:
-    """Which moments to list; every field is optional. ``kind`` matches a moment that contains an
-    event of that kind; ``order`` is ``time`` (oldest first), ``latest`` (newest first) or
+    """Which moments to list; every field is optional. ``since``/``until`` are a half-open range
+    (:mod:`footage.store.filters`): moments still going on at ``since``, started before ``until``.
+    ``kind`` matches a moment that contains an event of that kind; ``order`` is ``time`` (oldest first), ``latest`` (newest first) or
     ``score``; ``offset`` skips that many (pages of ``limit``)."""
 
     camera: str | None = None
@@ -130,24 +132,12 @@ def count_moments(conn: sqlite3.Connection, where: MomentFilter) -> int:
 
 
 def _moment_clauses(where: MomentFilter) -> tuple[str, list[object]]:
-    clauses = [f"r.status IN {VISIBLE}"]
-    params: list[object] = []
-    if where.camera is not None:
-        clauses.append("c.name = ?")
-        params.append(where.camera)
+    found = (Where("m").equal("c.name", where.camera)
+             .during(where.since, where.until)
+             .lasting(where.min_duration_s))
     if where.kind is not None:
-        clauses.append("EXISTS (SELECT 1 FROM events e WHERE e.moment_id = m.id AND e.kind = ?)")
-        params.append(where.kind)
-    if where.since is not None:
-        clauses.append("m.end_utc_us >= ?")
-        params.append(utc_to_us(where.since))
-    if where.until is not None:
-        clauses.append("m.start_utc_us <= ?")
-        params.append(utc_to_us(where.until))
-    if where.min_duration_s is not None:
-        clauses.append("m.end_s - m.start_s >= ?")
-        params.append(where.min_duration_s)
-    return " AND ".join(clauses), params
+        found.add("EXISTS (SELECT 1 FROM events e WHERE e.moment_id = m.id AND e.kind = ?)", where.kind)
+    return found.sql, found.params
 
 
 def get_moment(conn: sqlite3.Connection, moment_id: int) -> IndexedMoment | None:

@@ -12,6 +12,7 @@ from datetime import datetime
 from fractions import Fraction
 
 from footage.store.database import transaction
+from footage.store.filters import Where
 from footage.store.moments import StoredMoment, insert_moments
 from footage.store.records import VISIBLE, IndexedTrack, IndexStatus, RecordingRecord, decode_boxes, encode_boxes
 from footage.time import WallClock, utc_from_us, utc_to_us
@@ -166,8 +167,9 @@ def set_status(conn: sqlite3.Connection, recording_id: int, status: str, error: 
 
 @dataclass(frozen=True)
 class TrackFilter:
-    """Which tracks to list; every field is optional. Times are aware datetimes; ``ids`` picks
-    tracks by their index id."""
+    """Which tracks to list; every field is optional. Times are aware datetimes, a half-open range
+    (:mod:`footage.store.filters`): tracks still there at ``since``, started before ``until``;
+    ``ids`` picks tracks by their index id."""
 
     camera: str | None = None
     label: str | None = None
@@ -179,34 +181,17 @@ class TrackFilter:
 
 def list_tracks(conn: sqlite3.Connection, where: TrackFilter, *, with_boxes: bool = False) -> list[IndexedTrack]:
     """Tracks of visible recordings matching ``where``, by start time then id."""
-    clauses = [f"r.status IN {VISIBLE}"]
-    params: list[object] = []
-    if where.camera is not None:
-        clauses.append("c.name = ?")
-        params.append(where.camera)
-    if where.label is not None:
-        clauses.append("t.label = ?")
-        params.append(where.label)
-    if where.since is not None:
-        clauses.append("t.last_utc_us >= ?")
-        params.append(utc_to_us(where.since))
-    if where.until is not None:
-        clauses.append("t.first_utc_us <= ?")
-        params.append(utc_to_us(where.until))
-    if where.recording is not None:
-        clauses.append("r.path = ?")
-        params.append(where.recording)
-    if where.ids is not None:
-        clauses.append(f"t.id IN ({','.join('?' * len(where.ids))})" if where.ids else "0")
-        params.extend(where.ids)
+    found = (Where("t").equal("c.name", where.camera).equal("t.label", where.label)
+             .during(where.since, where.until)
+             .equal("r.path", where.recording).one_of("t.id", where.ids))
     boxes = ", t.boxes" if with_boxes else ""
     rows = conn.execute(
         f"""SELECT t.id, t.local_id, t.label, t.first_pts, t.last_pts, t.first_utc_us, t.last_utc_us,
                    t.confidence, t.box_count, t.thumbnail, r.path, r.time_base_num, r.time_base_den,
                    c.name AS camera{boxes}
             FROM tracks t JOIN recordings r ON r.id = t.recording_id JOIN cameras c ON c.id = t.camera_id
-            WHERE {' AND '.join(clauses)} ORDER BY t.first_utc_us, t.id""",
-        params,
+            WHERE {found.sql} ORDER BY t.first_utc_us, t.id""",
+        found.params,
     ).fetchall()
     return [
         IndexedTrack(

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from footage.search.rank import Candidate
-from footage.store.records import VISIBLE, decode_spans
+from footage.store.filters import Where
+from footage.store.records import decode_spans
 from footage.time import utc_from_us
 
 __all__ = ["CandidateQuery", "camera_names", "find_candidates", "text_similarity"]
@@ -22,7 +23,7 @@ __all__ = ["CandidateQuery", "camera_names", "find_candidates", "text_similarity
 @dataclass(frozen=True)
 class CandidateQuery:
     """Which moments search should look at. The filters are hard (``since_us``/``until_us`` in
-    UTC microseconds, ``min_duration_s`` a lower bound on the whole moment). A moment is a
+    UTC microseconds, a half-open range, ``min_duration_s`` a lower bound on the whole moment). A moment is a
     candidate when it has an event of one of ``kinds``, a track of one of ``labels``, a track of
     one of ``nearby_labels`` in view while it lasted, or is among ``extra_ids`` (full-text or
     embedding hits); with none of these given, every moment that passes the filters is.
@@ -49,10 +50,6 @@ def camera_names(conn: sqlite3.Connection) -> list[str]:
     return [row[0] for row in conn.execute("SELECT name FROM cameras ORDER BY name")]
 
 
-def _marks(values: Sequence[object]) -> str:
-    return ",".join("?" * len(values))
-
-
 def _has(column: str, values: Sequence[str], params: list[object], *, kind: bool = False) -> str:
     """SQL true when the comma-separated ``column`` holds one of ``values`` (a span is
     ``kind:seconds``)."""
@@ -64,20 +61,9 @@ def _has(column: str, values: Sequence[str], params: list[object], *, kind: bool
 
 def find_candidates(conn: sqlite3.Connection, query: CandidateQuery) -> list[Candidate]:
     """The candidate moments, with their labels, co-present labels and event lengths."""
-    filters = [f"r.status IN {VISIBLE}"]
-    params: list[object] = []
-    if query.cameras:
-        filters.append(f"c.name IN ({_marks(query.cameras)})")
-        params += query.cameras
-    if query.since_us is not None:
-        filters.append("m.end_utc_us >= ?")
-        params.append(query.since_us)
-    if query.until_us is not None:
-        filters.append("m.start_utc_us < ?")
-        params.append(query.until_us)
-    if query.min_duration_s is not None:
-        filters.append("m.end_s - m.start_s >= ?")
-        params.append(query.min_duration_s)
+    found = Where("m").one_of("c.name", query.cameras or None).during(query.since_us, query.until_us)
+    found.lasting(query.min_duration_s)
+    params = found.params
     widen: list[str] = []
     if query.kinds:
         widen.append(_has("spans", query.kinds, params, kind=True))
@@ -89,7 +75,7 @@ def find_candidates(conn: sqlite3.Connection, query: CandidateQuery) -> list[Can
         widen.append("m.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(list(query.extra_ids)))
     if widen:
-        filters.append("(" + " OR ".join(widen) + ")")
+        found.add("(" + " OR ".join(widen) + ")")
     priority_params: list[object] = []
     priority = [f"CASE WHEN {_has('spans', group, priority_params, kind=True)} THEN 1 ELSE 0 END"
                 for group in query.exact_kinds]
@@ -99,7 +85,7 @@ def find_candidates(conn: sqlite3.Connection, query: CandidateQuery) -> list[Can
         f"""SELECT m.id, c.name AS camera, r.path, m.kind, m.start_utc_us, m.end_utc_us, m.start_s, m.end_s, m.people,
                    m.labels, m.spans, m.seen, m.tracks, m.description, m.keyframe, m.score
             FROM moments m JOIN recordings r ON r.id = m.recording_id JOIN cameras c ON c.id = m.camera_id
-            WHERE {' AND '.join(filters)} ORDER BY {order}m.score DESC, m.id LIMIT ?""",
+            WHERE {found.sql} ORDER BY {order}m.score DESC, m.id LIMIT ?""",
         [*params, *priority_params, query.limit],
     ).fetchall()
     return [

@@ -90,7 +90,7 @@ def moments(
     since = until = None
     if day is not None:
         start = datetime.combine(_checked(day) or day, time(0), tzinfo=state.zone)
-        since, until = start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC) - timedelta(microseconds=1)
+        since, until = start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
     where = MomentFilter(camera=camera, kind=kind, since=since, until=until, min_duration_s=min_duration,
                          limit=state.options.settings.web.page_size, offset=offset, order="latest")
     return moments_view(conn, where, day.isoformat() if day else None, state.zone)
