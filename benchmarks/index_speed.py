@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from footage.detect.labels import same_kind
 from footage.render import table
 
 REPO = Path(__file__).resolve().parent.parent
@@ -60,14 +61,6 @@ DECODER_VARIANTS: dict[str, dict[str, Any]] = {
 #: ffmpeg, quiet and never waiting for a key press
 FFMPEG = ("ffmpeg", "-nostdin", "-hide_banner", "-v", "error")
 SPEED_HEADERS = ("run", "video s", "wall s", "x real time", "max RSS MiB", "others busy")
-#: labels the tracker lets a track switch between (mirrors footage.track.bytetrack._class_group)
-LABEL_GROUPS = {
-    "car": "vehicle",
-    "bus": "vehicle",
-    "truck": "vehicle",
-    "bicycle": "two-wheeler",
-    "motorbike": "two-wheeler",
-}
 
 
 # ---------------------------------------------------------------------------------- processes
@@ -293,11 +286,6 @@ class TrackComparison:
     footage_only: list[dict[str, Any]]
 
 
-def label_group(label: str) -> str:
-    """The group of labels a track may switch between without becoming another object."""
-    return LABEL_GROUPS.get(label, label)
-
-
 def overlap_s(a: dict[str, Any], b: dict[str, Any]) -> float:
     """Seconds during which both tracks were present."""
     return max(0.0, float(min(a["last_s"], b["last_s"]) - max(a["first_s"], b["first_s"])))
@@ -310,7 +298,7 @@ def match_tracks(naive: Sequence[dict[str, Any]], footage: Sequence[dict[str, An
         (-overlap_s(a, b), abs(a["first_s"] - b["first_s"]) + abs(a["last_s"] - b["last_s"]), i, j)
         for i, a in enumerate(naive)
         for j, b in enumerate(footage)
-        if label_group(a["label"]) == label_group(b["label"])
+        if same_kind(a["label"], b["label"])
         and abs(a["first_s"] - b["first_s"]) <= tolerance_s
         and abs(a["last_s"] - b["last_s"]) <= tolerance_s
     ]
@@ -334,7 +322,7 @@ def match_tracks(naive: Sequence[dict[str, Any]], footage: Sequence[dict[str, An
 def nearest(track: dict[str, Any], others: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     """The track of the same label group in ``others`` that overlaps ``track`` longest, or else
     starts closest to it: what a mismatch most likely should have matched."""
-    same = [o for o in others if label_group(o["label"]) == label_group(track["label"])]
+    same = [o for o in others if same_kind(o["label"], track["label"])]
     if not same:
         return None
     return min(same, key=lambda o: (-overlap_s(track, o), abs(o["first_s"] - track["first_s"])))

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from footage.detect.labels import DEFAULT_CLASSES, coco_class_names
+from footage.detect.labels import DEFAULT_CLASSES, DRAWN_AS_VEHICLES, VEHICLES, class_group, coco_class_names, same_kind
 from footage.detect.yolox import OnnxDetector, letterbox_pad
 from footage.errors import ModelError
+from footage.events.params import EventParams
 from footage.types import Frame
 
 SHIPPED = {
@@ -72,3 +73,14 @@ def test_unknown_classes_and_missing_models_are_clear_errors(tmp_path: Path) -> 
     broken.write_bytes(b"not a model")
     with pytest.raises(ModelError, match="cannot load model"):
         OnnxDetector(broken)
+
+
+def test_labels_are_said_once() -> None:
+    names = coco_class_names()
+    assert set(VEHICLES) <= set(names) and set(VEHICLES) <= DRAWN_AS_VEHICLES
+    assert EventParams().vehicle_labels == VEHICLES
+    car, bus, truck, bicycle, motorbike, person = (names.index(n) for n in ("car", "bus", "truck", "bicycle", "motorbike",
+                                                                             "person"))
+    assert class_group(car) == class_group(bus) == class_group(truck) != class_group(bicycle) == class_group(motorbike)
+    assert class_group(person) == person and class_group(car) in (car, bus, truck)
+    assert same_kind("car", "truck") and same_kind("motorbike", "motorcycle") and not same_kind("car", "person")

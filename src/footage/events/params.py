@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from footage.detect.labels import VEHICLES
+
 __all__ = ["EventParams"]
 
 
@@ -49,7 +51,7 @@ class EventParams:
     # moments
     merge_gap_s: float = 2.0
     visit_gap_s: float = 60.0
-    vehicle_labels: tuple[str, ...] = ("car", "bus", "truck", "motorbike")
+    vehicle_labels: tuple[str, ...] = VEHICLES
     object_labels: tuple[str, ...] = (
         "backpack", "umbrella", "handbag", "suitcase", "bottle", "cup", "banana", "apple", "sandwich",
         "orange", "pizza", "donut", "cake", "frisbee", "sports ball", "kite", "skateboard",

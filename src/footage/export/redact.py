@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from footage.detect.labels import VEHICLES
 from footage.detect.nms import box_iou
 from footage.export.flicker import FlickerParams
 from footage.export.heads import HEAD_PLACEMENTS, Box, HeadParams
@@ -35,8 +36,6 @@ __all__ = [
 
 #: what ``--redact`` accepts besides ``none``
 REDACTIONS = ("faces", "people", "bodies", "plates")
-#: the labels whose plate region ``plates`` hides
-VEHICLES = frozenset({"car", "bus", "truck", "motorbike"})
 
 
 @dataclass(frozen=True)

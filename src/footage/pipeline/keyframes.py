@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw
 
+from footage.detect.labels import DRAWN_AS_VEHICLES
 from footage.errors import MediaError
 from footage.events.types import Moment
 from footage.ingest.frames import grab_frames
@@ -20,7 +21,6 @@ __all__ = ["draw_moment", "write_keyframes"]
 log = logging.getLogger(__name__)
 
 _COLOURS = {"person": (255, 140, 0), "vehicle": (40, 120, 255), "other": (60, 200, 90)}
-_VEHICLES = ("car", "bus", "truck", "motorbike", "bicycle")
 
 
 def draw_moment(image: npt.NDArray[np.uint8], moment: Moment, scale: float) -> Image.Image:
@@ -30,7 +30,7 @@ def draw_moment(image: npt.NDArray[np.uint8], moment: Moment, scale: float) -> I
     pen = ImageDraw.Draw(picture)
     width = max(2, round(picture.width / 400))
     for box in moment.key_boxes:
-        kind = "person" if box.label == "person" else "vehicle" if box.label in _VEHICLES else "other"
+        kind = "person" if box.label == "person" else "vehicle" if box.label in DRAWN_AS_VEHICLES else "other"
         colour = _COLOURS[kind]
         x1, y1, x2, y2 = (v * scale for v in box.xyxy)
         pen.rectangle((x1, y1, x2, y2), outline=colour, width=width)

@@ -28,6 +28,7 @@ from fractions import Fraction
 from itertools import pairwise
 from statistics import median
 
+from footage.detect.labels import same_kind
 from footage.detect.nms import box_iou
 from footage.scale.chunks import Chunk
 from footage.track.recorder import FinishedTrack
@@ -81,7 +82,7 @@ def _stitch_boundary(
     scored: list[tuple[float, int, int]] = []
     for i in earlier_ids:
         for j in later_ids:
-            if not _same_kind(earlier[i].track.label, later[j].track.label):
+            if not same_kind(earlier[i].track.label, later[j].track.label):
                 continue
             score = _match_score(earlier[i].track, later[j].track, window, tolerance_s)
             if score is not None and score >= min_iou:
@@ -115,7 +116,7 @@ def _bridge(earlier: list[FinishedTrack], later: list[FinishedTrack], chunk: Chu
               and chunk.start_s <= _seconds(f.track, f.track.boxes[0].pts) <= boundary + chunk.overlap_s
               and _continues_past(f.track, boundary)}
     scored = sorted(((box_iou(ends[i].xyxy, starts[j].xyxy), i, j) for i in ends for j in starts
-                     if _same_kind(earlier[i].track.label, later[j].track.label)), key=lambda s: (-s[0], s[1], s[2]))
+                     if same_kind(earlier[i].track.label, later[j].track.label)), key=lambda s: (-s[0], s[1], s[2]))
     for score, i, j in scored:
         if score >= min_iou and i not in joined and j not in used_later:
             joined[i] = _join(earlier[i], later[j], boundary)
@@ -161,16 +162,6 @@ def _match_score(earlier: Track, later: Track, window: tuple[float, float], tole
         if near is not None and abs(early_times[near] - t) <= tolerance_s:
             ious.append(box_iou(early_boxes[near][1].xyxy, box.xyxy))
     return sum(ious) / len(ious) if len(ious) >= 2 else None
-
-
-#: labels the detector gives the same object by turns (a van is a car in one second, a truck in
-#: the next): a track's label is the vote over all its boxes, so two chunks can name one vehicle
-#: differently; their tracks are still joined, under the label of the part with more boxes
-_INTERCHANGEABLE = (frozenset({"car", "truck", "bus"}), frozenset({"bicycle", "motorbike", "motorcycle"}))
-
-
-def _same_kind(a: str, b: str) -> bool:
-    return a == b or any(a in group and b in group for group in _INTERCHANGEABLE)
 
 
 def _join(earlier: FinishedTrack, later: FinishedTrack, boundary_s: float) -> FinishedTrack:

@@ -16,16 +16,17 @@ from footage.time import utc_to_us
 
 __all__ = ["Where"]
 
+#: the wall-clock (start, end) columns of each table a list reads
+_BOUNDS = {"m": ("m.start_utc_us", "m.end_utc_us"), "t": ("t.first_utc_us", "t.last_utc_us")}
+
 
 class Where:
     """SQL clauses joined by AND, with their parameters in order. ``alias`` is the table being
     filtered: ``m`` (moments: ``start_utc_us``/``end_utc_us``) or ``t`` (tracks:
     ``first_utc_us``/``last_utc_us``); the query joins ``recordings r`` and ``cameras c``."""
 
-    _BOUNDS = {"m": ("m.start_utc_us", "m.end_utc_us"), "t": ("t.first_utc_us", "t.last_utc_us")}
-
     def __init__(self, alias: str) -> None:
-        self._start, self._end = self._BOUNDS[alias]
+        self._start, self._end = _BOUNDS[alias]
         self._alias = alias
         self._clauses = [f"r.status IN {VISIBLE}"]
         self.params: list[object] = []

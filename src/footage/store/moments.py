@@ -15,7 +15,7 @@ from footage.events.types import Moment
 from footage.store.database import transaction
 from footage.store.filters import Where
 from footage.store.records import VISIBLE, IndexedEvent, IndexedMoment, encode_spans
-from footage.time import WallClock, utc_from_us, utc_to_us
+from footage.time import WallClock, utc_from_us
 
 __all__ = [
     "MomentFilter",
@@ -95,8 +95,8 @@ def rescore_camera(conn: sqlite3.Connection, camera_id: int, score: Callable[[Se
 class MomentFilter:
     """Which moments to list; every field is optional. ``since``/``until`` are a half-open range
     (:mod:`footage.store.filters`): moments still going on at ``since``, started before ``until``.
-    ``kind`` matches a moment that contains an event of that kind; ``order`` is ``time`` (oldest first), ``latest`` (newest first) or
-    ``score``; ``offset`` skips that many (pages of ``limit``)."""
+    ``kind`` matches a moment that contains an event of that kind; ``order`` is ``time`` (oldest
+    first), ``latest`` (newest first) or ``score``; ``offset`` skips that many (pages of ``limit``)."""
 
     camera: str | None = None
     kind: str | None = None

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
+from footage.detect.labels import class_group
 from footage.detect.nms import iou_matrix
 from footage.track.base import TrackUpdate
 from footage.track.kalman import BoxKalman, xyah_to_xyxy, xyxy_to_xyah
@@ -52,13 +53,6 @@ class _Track:
 
     def box(self) -> npt.NDArray[np.float32]:
         return xyah_to_xyxy(self.mean).astype(np.float32)
-
-
-def _class_group(class_id: int) -> int:
-    """Classes that the detector confuses with each other share a group (cars, trucks, buses;
-    bicycles and motorbikes), so a track keeps its id when the label flickers."""
-    groups = {2: 1002, 5: 1002, 7: 1002, 1: 1001, 3: 1001}
-    return groups.get(class_id, class_id)
 
 
 def _widen(xyxy: npt.NDArray[np.float32], buffer: float) -> npt.NDArray[np.float32]:
@@ -184,8 +178,8 @@ class ByteTracker:
         boxes = np.stack([self._tracks[i].box() for i in track_indices])
         buffer = self.params.box_buffer
         iou = iou_matrix(_widen(boxes, buffer), _widen(detections.xyxy[rows], buffer))
-        groups = np.array([_class_group(self._tracks[i].class_id) for i in track_indices])
-        det_groups = np.array([_class_group(int(c)) for c in detections.class_id[rows]])
+        groups = np.array([class_group(self._tracks[i].class_id) for i in track_indices])
+        det_groups = np.array([class_group(int(c)) for c in detections.class_id[rows]])
         iou[groups[:, None] != det_groups[None, :]] = 0.0
         track_pos, det_pos = linear_sum_assignment(-iou)
         pairs = {int(rows[d]): track_indices[t] for t, d in zip(track_pos, det_pos, strict=True) if iou[t, d] >= min_iou}

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from footage.detect.labels import DRAWN_AS_VEHICLES
+
 __all__ = [
     "ZOOM_LADDER_S", "ActivityBin", "GapBand", "Window", "activity", "day_window", "days_with_footage", "gap_bands",
     "group_of", "lanes", "placed", "zoom",
@@ -15,9 +17,6 @@ __all__ = [
 
 #: the spans a view can show, widest first: a day, 6 h, 2 h, 30 min, 10 min, 2 min
 ZOOM_LADDER_S: tuple[int, ...] = (86400, 21600, 7200, 1800, 600, 120)
-
-_VEHICLES = frozenset({"car", "bus", "truck", "motorbike", "motorcycle", "bicycle", "train", "boat"})
-
 
 @dataclass(frozen=True)
 class Window:
@@ -56,7 +55,7 @@ def group_of(label: str) -> str:
     """``people``, ``vehicles`` or ``other`` for a detector label."""
     if label == "person":
         return "people"
-    return "vehicles" if label in _VEHICLES else "other"
+    return "vehicles" if label in DRAWN_AS_VEHICLES else "other"
 
 
 @dataclass(frozen=True)
