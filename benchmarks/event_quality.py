@@ -30,7 +30,6 @@ from pathlib import Path
 from footage.config import load_settings
 from footage.events.scoring import KindScore, score_tracks
 from footage.ingest.mot import read_mot
-from footage.pipeline.moments import trajectory
 from footage.render import table
 from footage.store.database import connect
 from footage.store.queries import TrackFilter, list_tracks
@@ -55,7 +54,7 @@ def score_clip(db: Path, folder: str, video: str, fps: float) -> list[KindScore]
         conn.close()
     if not stored:
         raise SystemExit(f"{video} is not in {db}; index it first")
-    found = [trajectory(t.local_id, t.label, t.boxes or (), t.last_pts, t.time_base) for t in stored]
+    found = [t.track for t in stored]
     return score_tracks(truth, found, span, params, fps=fps)
 
 

@@ -81,13 +81,13 @@ from footage.events import EVENT_KINDS
 from footage.events.describe import describe
 from footage.events.moments import KIND_ORDER
 from footage.events.score import scores
-from footage.events.types import Event, Moment
 from footage.render import table
 from footage.store.database import connect, thumbnail_dir
 from footage.store.moments import StoredMoment, rescore_camera
-from footage.store.queries import StoredTrack, begin_recording, ensure_camera, finish_recording
+from footage.store.queries import begin_recording, ensure_camera, finish_recording
+from footage.store.records import IndexedTrack
 from footage.time import WallClock
-from footage.types import RecordingInfo, Track, TrackBox
+from footage.types import Event, Moment, RecordingInfo, Track, TrackBox
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 100.0
@@ -448,7 +448,7 @@ def make_moment(events: Sequence[Event], labels_of: Callable[[int], str]) -> Mom
     )
 
 
-def make_tracks(d: HourDraft, clock: WallClock, folder: Path) -> list[StoredTrack]:
+def make_tracks(d: HourDraft, clock: WallClock, folder: Path) -> list[IndexedTrack]:
     """The draft's subjects as stored tracks: boxes every 1/5 s moving in a straight line (plus
     jitter) across a 1080p frame, box sizes by label, confidences 0.35-0.95."""
     rng, n = d.rng, len(d.subjects)
@@ -478,8 +478,8 @@ def make_tracks(d: HourDraft, clock: WallClock, folder: Path) -> list[StoredTrac
         a, b = int(offsets[k]), int(offsets[k] + counts[k])
         boxes = tuple(map(TrackBox, index[a:b], pts_list[a:b], boxes_xyxy[a:b], confidences[a:b]))
         track = Track(k + 1, labels[k], pts_list[a], pts_list[b - 1], TIME_BASE, boxes)
-        stored.append(StoredTrack(track, clock.us_at(track.first_pts), clock.us_at(track.last_pts),
-                                  float(confidence[a:b].mean()), str(folder / f"{k + 1}.jpg")))
+        stored.append(IndexedTrack(track, clock.us_at(track.first_pts), clock.us_at(track.last_pts),
+                                   float(confidence[a:b].mean()), str(folder / f"{k + 1}.jpg")))
     return stored
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 
 import numpy as np
 
-from footage.events import Analysis, EventParams, Span, Trajectory, analyse
+from footage.events import Analysis, EventParams, analyse
+from footage.types import Span, Track, TrackBox
 
 STEP = 0.2  # seconds between samples, as the indexer's default 5 fps
+#: the helpers' tracks count time in microseconds
+TIME_BASE = Fraction(1, 1_000_000)
 
 
 def track(
@@ -21,18 +25,19 @@ def track(
     label: str = "person",
     aspect: float = 0.4,
     keep: Callable[[int], bool] = lambda n: True,
-) -> Trajectory:
+) -> Track:
     """A track sampled every 0.2 s: ``foot(t)`` is the bottom centre of the box, ``height`` its
     height (a number or a function of time), width ``aspect`` times the height; ``keep(n)``
     drops samples to make a flickering track."""
     times = [t for n, t in enumerate(np.arange(start_s, end_s + 1e-9, STEP)) if keep(n)]
     boxes = []
-    for t in times:
+    for n, t in enumerate(times):
         x, y = foot(t)
         h = height(t) if callable(height) else height
         w = aspect * h
-        boxes.append((x - w / 2, y - h, x + w / 2, y))
-    return Trajectory(track_id, label, np.array(times), np.array(boxes), float(times[-1]))
+        pts = round(float(t) * 1_000_000)
+        boxes.append(TrackBox(n, pts, (float(x - w / 2), float(y - h), float(x + w / 2), float(y)), 1.0))
+    return Track(track_id, label, boxes[0].pts, boxes[-1].pts, TIME_BASE, tuple(boxes))
 
 
 def still(x: float, y: float) -> Callable[[float], tuple[float, float]]:
@@ -43,7 +48,7 @@ def walk(x0: float, y0: float, vx: float, vy: float = 0.0, t0: float = 0.0) -> C
     return lambda t: (x0 + vx * (t - t0), y0 + vy * (t - t0))
 
 
-def run(*tracks: Trajectory, span: tuple[float, float] = (0.0, 120.0), **params: float) -> Analysis:
+def run(*tracks: Track, span: tuple[float, float] = (0.0, 120.0), **params: float) -> Analysis:
     return analyse(list(tracks), Span(*span), EventParams(**params))  # type: ignore[arg-type]
 
 

@@ -13,7 +13,6 @@ import pytest
 from footage.events import EventParams
 from footage.events.scoring import score_tracks
 from footage.ingest.mot import read_mot
-from footage.pipeline.moments import trajectory
 from footage.store.database import connect
 from footage.store.queries import TrackFilter, list_tracks
 from test_bad_input import footage
@@ -31,7 +30,7 @@ def test_events_in_video_agree_with_ground_truth_events(shared_footage: Path, tm
     conn = connect(db, create=False)
     stored = list_tracks(conn, TrackFilter(recording=str(clip.resolve()), label="person"), with_boxes=True)
     conn.close()
-    found = [trajectory(t.local_id, t.label, t.boxes or (), t.last_pts, t.time_base) for t in stored]
+    found = [t.track for t in stored]
     scores = {s.kind: s for s in score_tracks(truth, found, span, EventParams(), fps=10.0)}
     print({k: (s.reference, s.found, s.matched) for k, s in scores.items()})
     for kind, expected in BASELINE["pets09_s2l1"].items():

@@ -10,8 +10,8 @@ from footage.errors import TrackFileError
 from footage.events.describe import say_duration
 from footage.events.score import notability
 from footage.events.scoring import match_events
-from footage.events.types import Event
 from footage.ingest.mot import read_mot
+from footage.types import Event
 
 
 def test_read_mot_skips_ignored_rows_and_counts_time_from_frame_one(tmp_path: Path) -> None:

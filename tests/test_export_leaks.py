@@ -36,12 +36,13 @@ from PIL import Image
 
 from footage.errors import FootageError
 from footage.export.heads import head_from_box
-from footage.export.redact import Box, RedactParams, TrackPath, box_at
+from footage.export.redact import Box, RedactParams
 from footage.export.verify import VerifyParams
 from footage.pipeline.export import ExportRequest, export_clip
 from footage.store.clips import covering_recordings
 from footage.store.database import connect
 from footage.store.queries import TrackFilter, list_tracks
+from footage.types import box_at
 from leak_checks import OpenCvFaces, gradient_correlation
 
 skdata = pytest.importorskip("skimage.data", reason="scikit-image (test extra) ships the sample photos")
@@ -156,11 +157,12 @@ def crowd_frames(count: int) -> list[Image8]:
 
 @dataclass(frozen=True)
 class Person:
-    """A person track of the index in the clip's seconds: its sampled boxes (exactly as the
-    exporter places them) and the time the index says it was present."""
+    """A person track of the index in the clip's seconds: its sampled boxes (``times_s`` placed
+    exactly as the exporter places them) and the time the index says it was present."""
 
     track_id: int
-    path: TrackPath
+    times_s: npt.NDArray[np.float64]
+    xyxy: npt.NDArray[np.float64]
     first_s: float
     last_s: float
 
@@ -168,8 +170,8 @@ class Person:
         """Where the person is at ``clip_s`` if the exporter must hide their head: between the
         index's first and last sighting, or within the hold of a sample (1 ms short of the hold's
         edge, where float rounding decides). Beyond the samples the nearest one is held."""
-        held = box_at(self.path, clip_s, PARAMS.hold_s - 1e-3) is not None
-        return box_at(self.path, clip_s, math.inf) if held or self.first_s <= clip_s <= self.last_s else None
+        held = box_at(self.times_s, self.xyxy, clip_s, hold_s=PARAMS.hold_s - 1e-3) is not None
+        return box_at(self.times_s, self.xyxy, clip_s, hold_s=math.inf) if held or self.first_s <= clip_s <= self.last_s else None
 
 
 def people(db: Path, sidecar: dict) -> list[Person]:
@@ -184,13 +186,13 @@ def people(db: Path, sidecar: dict) -> list[Person]:
     finally:
         conn.close()
     found = []
-    for track in tracks:
+    for indexed in tracks:
+        track = indexed.track
         assert track.boxes
-        # the exporter's arithmetic: clip seconds = piece.clip_start_s (0.0) + media seconds - piece.start_s
-        times = np.array([0.0 + float(b.pts * track.time_base) - start_s for b in track.boxes])
-        path = TrackPath(track.id, track.label, times, np.array([b.xyxy for b in track.boxes], np.float64))
+        # the exporter's arithmetic: clip seconds = media seconds + (piece.clip_start_s (0.0) - piece.start_s)
+        times = track.times_s + (0.0 - start_s)
         first_s, last_s = (float(pts * track.time_base) - start_s for pts in (track.first_pts, track.last_pts))
-        found.append(Person(track.id, path, first_s, last_s))
+        found.append(Person(indexed.id, times, track.xyxy, first_s, last_s))
     return found
 
 
@@ -406,7 +408,7 @@ def test_a_kept_person_stays_visible_and_no_one_else(front_door_index: Path, sam
                                                      sample_span: tuple[str, str], sample_export: tuple[Path, dict],
                                                      tmp_path: Path, capsys: pytest.CaptureFixture[str], redact: str) -> None:
     persons = people(front_door_index, sample_export[1])
-    kept = max(persons, key=lambda p: len(p.path.times_s)).track_id  # the person who comes to the table
+    kept = max(persons, key=lambda p: len(p.times_s)).track_id  # the person who comes to the table
     out = tmp_path / "OUT.mp4"
     sidecar = export(front_door_index, "--camera", "front door", "--from", sample_span[0], "--to", sample_span[1],
                      "--out", out, "--keep", str(kept), "--redact", redact)

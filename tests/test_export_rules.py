@@ -5,6 +5,7 @@ of what it covers (in RGB and in the encoder's YUV 4:2:0)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -13,7 +14,8 @@ from footage.errors import FootageError
 from footage.export.heads import HeadParams, head_from_box
 from footage.export.pixelate import hide_in_yuv420, pixelate
 from footage.export.plan import CoveringRecording, plan_clip
-from footage.export.redact import RedactParams, Region, TrackPath, box_at, regions_to_hide
+from footage.export.redact import RedactParams, Region, TrackPath, held_box, regions_to_hide
+from footage.types import Track, TrackBox
 
 T0 = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
@@ -62,17 +64,19 @@ def test_a_span_nothing_covers_is_refused(span: tuple[datetime, datetime]) -> No
 
 
 def path(track_id: int, label: str, samples: list[tuple[float, tuple[float, float, float, float]]]) -> TrackPath:
-    return TrackPath(track_id, label, np.array([t for t, _ in samples]), np.array([b for _, b in samples], dtype=float))
+    """A track sampled at the given (seconds, box), placed on a clip that starts where its recording does."""
+    boxes = tuple(TrackBox(n, round(t * 1000), box, 0.9) for n, (t, box) in enumerate(samples))
+    return TrackPath(track_id, Track(track_id, label, boxes[0].pts, boxes[-1].pts, Fraction(1, 1000), boxes))
 
 
 WALKER = path(7, "person", [(1.0, (100, 100, 140, 220)), (3.0, (200, 100, 240, 220))])
 
 
 def test_a_box_is_interpolated_between_samples_and_held_briefly_outside_them() -> None:
-    assert box_at(WALKER, 2.0, 0.5) == (150, 100, 190, 220)
-    assert box_at(WALKER, 0.6, 0.5) == (100, 100, 140, 220)
-    assert box_at(WALKER, 3.4, 0.5) == (200, 100, 240, 220)
-    assert box_at(WALKER, 0.4, 0.5) is None and box_at(WALKER, 3.6, 0.5) is None
+    assert held_box(WALKER, 2.0, 0.5) == (150, 100, 190, 220)
+    assert held_box(WALKER, 0.6, 0.5) == (100, 100, 140, 220)
+    assert held_box(WALKER, 3.4, 0.5) == (200, 100, 240, 220)
+    assert held_box(WALKER, 0.4, 0.5) is None and held_box(WALKER, 3.6, 0.5) is None
 
 
 SIZE = (640, 480)

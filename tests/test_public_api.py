@@ -4,7 +4,7 @@ public is exported by accident."""
 import footage
 
 EXPECTED = {
-    "EVENT_KINDS", "Analysis", "Event", "EventParams", "Moment", "Span", "Trajectory", "analyse", "read_mot",
+    "EVENT_KINDS", "Analysis", "Event", "EventParams", "Moment", "Span", "analyse", "read_mot",
     "RebuildReport", "rebuild_moments", "MomentFilter", "get_moment", "list_moments", "IndexedEvent",
     "IndexedMoment", "TrackFileError", "QueryError", "RequestError", "SearchParams", "SearchReport", "SearchResult",
     "search_moments", "StreamCopyError", "ExportReport", "ExportRequest", "ShareReport", "export_clip", "share_moment",

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from footage.events.types import Event, Moment
 from footage.store.database import connect
 from footage.store.filters import Where
 from footage.store.moments import MomentFilter, StoredMoment, count_moments, list_moments
-from footage.store.queries import StoredTrack, TrackFilter, begin_recording, ensure_camera, finish_recording, list_tracks
+from footage.store.queries import TrackFilter, begin_recording, ensure_camera, finish_recording, list_tracks
+from footage.store.records import IndexedTrack
 from footage.store.search import CandidateQuery, find_candidates
 from footage.time import WallClock, utc_to_us
-from footage.types import RecordingInfo, Track, TrackBox
+from footage.types import Event, Moment, RecordingInfo, Track, TrackBox
 
 START = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 TIME_BASE = Fraction(1, 1000)
@@ -46,7 +46,7 @@ def index(tmp_path: Path):  # type: ignore[no-untyped-def]
     event = Event("lingered", 0.0, 10.0, (1,), ("person",), (1,), 5.0)
     moment = Moment("lingered", 0.0, 10.0, (event,), (1,), ("person",), (1,), "a person lingered", 5.0, (), 1, 0.5)
     finish_recording(conn, recording_id, camera_id=camera_id,
-                     tracks=[StoredTrack(track, clock.us_at(0), clock.us_at(10_000), 0.9, None)],
+                     tracks=[IndexedTrack(track, clock.us_at(0), clock.us_at(10_000), 0.9, None)],
                      status="done", error=None, first_s=0.0, indexed_s=60.0,
                      moments=[StoredMoment(moment, clock.us_at_seconds(0.0), clock.us_at_seconds(10.0), None)])
     yield conn
@@ -65,7 +65,7 @@ def test_until_is_exclusive_and_since_inclusive_everywhere(index) -> None:  # ty
 
 
 def test_the_other_filters(index) -> None:  # type: ignore[no-untyped-def]
-    assert [t.label for t in list_tracks(index, TrackFilter(camera="door", label="person"))] == ["person"]
+    assert [t.track.label for t in list_tracks(index, TrackFilter(camera="door", label="person"))] == ["person"]
     assert not list_tracks(index, TrackFilter(camera="yard"))
     assert not list_tracks(index, TrackFilter(ids=()))
     assert not list_moments(index, MomentFilter(kind="together"))

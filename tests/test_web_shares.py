@@ -35,7 +35,7 @@ from footage.store.database import connect, shares_dir
 from footage.store.shares import get_share, list_shares
 from footage.web import shares as links
 from footage.web.app import ServeOptions, create_app
-from footage.web.keyframe import box_at, people_at_key
+from footage.web.keyframe import key_box, people_at_key
 from test_web_security import raw_get
 
 BASE = "http://testserver.example"
@@ -314,10 +314,10 @@ def test_the_moment_page_offers_a_choice_per_person_on_the_key_frame(owner: Test
 
 def test_a_person_is_placed_on_the_key_frame_from_the_boxes_around_the_key_time() -> None:
     rows = [(10.0, 0.1, 0.2, 0.3, 0.6), (11.0, 0.3, 0.2, 0.5, 0.6), (20.0, 0.7, 0.1, 0.9, 0.5)]
-    assert box_at(rows, 10.5) == pytest.approx((0.2, 0.2, 0.4, 0.6))  # between two close samples
-    assert box_at(rows, 9.0) == (0.1, 0.2, 0.3, 0.6)  # held a little before the first
-    assert box_at(rows, 12.5) == (0.3, 0.2, 0.5, 0.6)  # the samples either side are far apart: the nearest
-    assert box_at(rows, 15.5) is None and box_at(rows, 7.9) is None and box_at([], 1.0) is None
+    assert key_box(rows, 10.5) == pytest.approx((0.2, 0.2, 0.4, 0.6))  # between two close samples
+    assert key_box(rows, 9.0) == (0.1, 0.2, 0.3, 0.6)  # held a little before the first
+    assert key_box(rows, 12.5) == (0.3, 0.2, 0.5, 0.6)  # the samples either side are far apart: the nearest
+    assert key_box(rows, 15.5) is None and key_box(rows, 7.9) is None and key_box([], 1.0) is None
     people = people_at_key([(1, "person"), (2, "car"), (3, "person")], {1: rows}, 10.0)
     assert [(p.track_id, p.box) for p in people] == [(1, (0.1, 0.2, 0.3, 0.6)), (3, None)]
 

@@ -36,7 +36,7 @@ from footage.errors import (
     TrackFileError,
     UnsupportedCodecError,
 )
-from footage.events import EVENT_KINDS, Analysis, Event, EventParams, Moment, Span, Trajectory, analyse
+from footage.events import EVENT_KINDS, Analysis, EventParams, analyse
 from footage.ingest.mot import read_mot
 from footage.ingest.pyav_source import PyAVSource, SourceParams
 from footage.pipeline.export import ExportReport, ExportRequest, export_clip
@@ -52,7 +52,7 @@ from footage.store.queries import TrackFilter, list_tracks, status_summary
 from footage.store.records import IndexedEvent, IndexedMoment, IndexedTrack, IndexStatus
 from footage.time import MediaTime, WallClock
 from footage.track.bytetrack import ByteTracker, ByteTrackParams
-from footage.types import Detections, Frame, RecordingInfo, Track, TrackBox
+from footage.types import Detections, Event, Frame, Moment, RecordingInfo, Span, Track, TrackBox
 
 __version__ = "0.1.0"
 
@@ -104,7 +104,6 @@ __all__ = [
     "TrackFileError",
     "TrackFilter",
     "TrackFilterParams",
-    "Trajectory",
     "UnsupportedCodecError",
     "WallClock",
     "analyse",

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from footage.events.describe import say_duration
-from footage.events.types import Moment
 from footage.pipeline.search import SearchReport
 from footage.store.records import IndexedMoment, IndexedTrack, IndexStatus
+from footage.types import Moment
 
 __all__ = [
     "file_moments_json", "file_moments_table", "iso", "moment_text", "moments_json", "moments_table", "search_json",
@@ -47,7 +47,7 @@ def tracks_table(tracks: Sequence[IndexedTrack]) -> str:
     if not tracks:
         return "no tracks match"
     rows = [
-        (t.id, t.label, t.camera, t.first_utc.strftime("%Y-%m-%d %H:%M:%S"), _duration(t.duration_s),
+        (t.id, t.track.label, t.camera, t.first_utc.strftime("%Y-%m-%d %H:%M:%S"), _duration(t.duration_s),
          round(t.confidence, 2), t.recording.rsplit("/", 1)[-1])
         for t in tracks
     ]
@@ -58,9 +58,9 @@ def tracks_json(tracks: Sequence[IndexedTrack]) -> str:
     return json.dumps(
         [
             {
-                "id": t.id, "label": t.label, "camera": t.camera, "recording": t.recording,
+                "id": t.id, "label": t.track.label, "camera": t.camera, "recording": t.recording,
                 "first_utc": iso(t.first_utc), "last_utc": iso(t.last_utc),
-                "first_s": float(t.first_pts * t.time_base), "last_s": float(t.last_pts * t.time_base),
+                "first_s": float(t.track.first_pts * t.track.time_base), "last_s": float(t.track.last_pts * t.track.time_base),
                 "duration_s": round(t.duration_s, 3), "confidence": round(t.confidence, 4),
                 "boxes": t.box_count, "thumbnail": t.thumbnail,
             }
@@ -74,11 +74,11 @@ def tracks_mot(tracks: Sequence[IndexedTrack]) -> str:
     """MOTChallenge lines ``frame,id,left,top,width,height,conf,-1,-1,-1`` sorted by frame;
     frame is the 1-based decode index, id the track's id within its recording."""
     lines = []
-    for track in tracks:
-        for box in track.boxes or ():
+    for track in (t.track for t in tracks):
+        for box in track.boxes:
             x1, y1, x2, y2 = box.xyxy
             fields = f"{x1:.2f},{y1:.2f},{x2 - x1:.2f},{y2 - y1:.2f},{box.confidence:.4f}"
-            lines.append((box.index + 1, track.local_id, f"{box.index + 1},{track.local_id},{fields},-1,-1,-1"))
+            lines.append((box.index + 1, track.track_id, f"{box.index + 1},{track.track_id},{fields},-1,-1,-1"))
     lines.sort(key=lambda item: (item[0], item[1]))
     return "\n".join(line for _, _, line in lines)
 

@@ -1,24 +1,36 @@
 """The data that flows through the pipeline, one frozen type per concept.
 
 recording file -> :class:`Frame` -> :class:`Detections` -> tracked :class:`Detections`
-(``track_id`` set) -> :class:`Track`. No stage mutates its input; each returns new values.
+(``track_id`` set) -> :class:`Track`, which the event rules read, the index stores and the web
+overlay and redaction draw (:func:`box_at` is where a track's box is at any time between its
+samples) -> :class:`Event` -> :class:`Moment`, which the index stores. No stage mutates its
+input; each returns new values. Event and moment times are float seconds of media time (the
+recording's own clock), which is all the rules need; the index adds wall-clock time.
 Boxes are always ``xyxy`` float32 pixels of the *original* frame, so they can be drawn on it or
 scored against ground truth without knowing the analysis size.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Detections", "Frame", "RecordingInfo", "Track", "TrackBox"]
+__all__ = [
+    "Detections", "Event", "Frame", "KeyBox", "Moment", "RecordingInfo", "ScoreInput", "Span", "Track", "TrackBox", "box_at",
+]
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
+#: float64 arrays: media seconds, and boxes as the event rules and drawing compute with them
+Float64Array = npt.NDArray[np.float64]
+#: x1, y1, x2, y2 in pixels (of the original frame, or of the frame being redacted)
+Box = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,11 +112,13 @@ class TrackBox:
 
 @dataclass(frozen=True)
 class Track:
-    """One object followed through one recording.
+    """One object followed through one recording: the one track type from the tracker to the
+    rules, the index, the web overlay and redaction.
 
     ``first_pts``/``last_pts`` bound the time the object was known to be present: the first and
     last observation, extended over stretches where the motion gate saw the scene unchanged.
-    ``boxes`` are the sampled observations in time order.
+    ``boxes`` are the sampled observations in time order. The float views the rules and drawing
+    read (``times_s``, ``xyxy``) are made once, on first use.
     """
 
     track_id: int
@@ -117,6 +131,143 @@ class Track:
     @property
     def duration_s(self) -> float:
         return float((self.last_pts - self.first_pts) * self.time_base)
+
+    @cached_property
+    def times_s(self) -> Float64Array:
+        """(N,) float64 media seconds of the boxes, read-only."""
+        times = np.array([float(box.pts * self.time_base) for box in self.boxes], dtype=np.float64)
+        times.setflags(write=False)
+        return times
+
+    @cached_property
+    def xyxy(self) -> Float64Array:
+        """(N, 4) float64 original-frame pixels of the boxes, read-only."""
+        xyxy = np.array([box.xyxy for box in self.boxes], dtype=np.float64).reshape(-1, 4)
+        xyxy.setflags(write=False)
+        return xyxy
+
+    @property
+    def start_s(self) -> float:
+        """Media seconds of the first box."""
+        return float(self.times_s[0])
+
+    @property
+    def end_s(self) -> float:
+        """The last media second the object was known present (>= its last box)."""
+        return max(float(self.last_pts * self.time_base), float(self.times_s[-1]))
+
+
+def box_at(times_s: Float64Array, xyxy: Float64Array, time_s: float, *, hold_s: float,
+           max_gap_s: float = math.inf) -> Box | None:
+    """Where a tracked object was at ``time_s``, from its samples (``times_s`` (N,) increasing,
+    ``xyxy`` (N, 4)): interpolated between the samples either side when they are at most
+    ``max_gap_s`` apart (0: never, the nearest sample), else the nearer of them within ``hold_s``
+    (the earlier on a tie), else None. A time on a sample is that sample's box exactly.
+
+    Redaction interpolates across any gap (a person is there the whole time between two
+    sightings); the moment page's key frame only across short ones; the rules' key boxes take the
+    nearest sample of the subject's grid."""
+    after = int(np.searchsorted(times_s, time_s, side="right"))  # first sample later than time_s
+    before = after - 1
+    if before >= 0 and after < len(times_s) and times_s[after] - times_s[before] <= max_gap_s:
+        share = (time_s - times_s[before]) / (times_s[after] - times_s[before])
+        return _box(xyxy[before] + (xyxy[after] - xyxy[before]) * share)
+    near = [i for i in (before, after) if 0 <= i < len(times_s) and abs(times_s[i] - time_s) <= hold_s]
+    return _box(xyxy[min(near, key=lambda i: abs(times_s[i] - time_s))]) if near else None
+
+
+def _box(row: Float64Array) -> Box:
+    return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
+
+
+@dataclass(frozen=True)
+class Span:
+    """The stretch of a recording that was analysed, in media seconds. Tracks that touch its ends
+    were already there when it started, or still there when it ended: they did not appear or
+    leave."""
+
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class KeyBox:
+    """A box to draw on a key frame: the subject's name in the description and where it was."""
+
+    name: str
+    label: str
+    xyxy: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened.
+
+    ``subjects`` are the ids of the objects involved, in the order the kind defines (the mover
+    first for ``approached``, the giver first for ``handed_over``, the adult first for
+    ``adult_with_child``, the vehicle first for vehicle relations); each id is the first track of
+    a subject, and ``tracks`` lists every track of those subjects (an object split by an
+    occlusion has several). ``facts`` are named numbers the description is written from.
+    ``key_s`` is the time that shows it best.
+    """
+
+    kind: str
+    start_s: float
+    end_s: float
+    subjects: tuple[int, ...]
+    labels: tuple[str, ...]
+    tracks: tuple[int, ...]
+    key_s: float
+    facts: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    def fact(self, name: str, default: float = 0.0) -> float:
+        return dict(self.facts).get(name, default)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """Overlapping events about the same subjects, told as one story.
+
+    ``kind`` is the most telling of its events' kinds; ``description`` one line made from their
+    facts; ``key_boxes`` the subjects in view at ``key_s``; ``people`` how many persons take part.
+    ``score`` is set by :func:`footage.events.score.scores` from all the camera's moments,
+    since rarity depends on them (0 until then).
+    """
+
+    kind: str
+    start_s: float
+    end_s: float
+    events: tuple[Event, ...]
+    subjects: tuple[int, ...]
+    labels: tuple[str, ...]
+    tracks: tuple[int, ...]
+    description: str
+    key_s: float
+    key_boxes: tuple[KeyBox, ...]
+    people: int
+    score: float = 0.0
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(sorted({e.kind for e in self.events}))
+
+
+@dataclass(frozen=True)
+class ScoreInput:
+    """What a moment's score depends on: its headline kind, all its kinds, duration, people."""
+
+    kind: str
+    kinds: tuple[str, ...]
+    duration_s: float
+    people: int
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 moments. No I/O here; ``footage.pipeline.moments`` reads tracks from the index and stores what
 these functions return.
 
-tracks -> :func:`~footage.events.subjects.make_subjects` (join pieces split by occlusions,
-resample, smooth) -> rules per subject, per pair of people, per vehicle and per object ->
+tracks (:class:`footage.types.Track`) -> :func:`~footage.events.subjects.make_subjects` (join
+pieces split by occlusions, resample, smooth) -> rules per subject, per pair of people, per vehicle and per object ->
 :func:`~footage.events.moments.merge_into_moments`. Every kind is defined in ``docs/events.md``.
 """
 
@@ -18,10 +18,10 @@ from footage.events.pairs import approaches, child_with_adult, overlapping_pairs
 from footage.events.params import EventParams
 from footage.events.single import appearances, lingering, sitting, vehicle_stops
 from footage.events.subjects import Subject, make_subjects
-from footage.events.types import Event, KeyBox, Moment, Span, Trajectory
 from footage.events.vehicles import people_and_vehicle
+from footage.types import Event, Moment, Span, Track
 
-__all__ = ["EVENT_KINDS", "Analysis", "Event", "EventParams", "KeyBox", "Moment", "Span", "Trajectory", "analyse", "find_events"]
+__all__ = ["EVENT_KINDS", "Analysis", "EventParams", "analyse", "find_events"]
 
 #: every kind of event, most telling first
 EVENT_KINDS = KIND_ORDER
@@ -73,7 +73,7 @@ def find_events(subjects: Sequence[Subject], span: Span, params: EventParams) ->
     return sorted(events, key=_story_order)
 
 
-def analyse(tracks: Sequence[Trajectory], span: Span, params: EventParams | None = None) -> Analysis:
+def analyse(tracks: Sequence[Track], span: Span, params: EventParams | None = None) -> Analysis:
     """Events and moments of one recording's tracks. ``span`` is the analysed stretch."""
     params = params or EventParams()
     subjects = make_subjects(tracks, params)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from footage.events.types import Event
+from footage.types import Event
 
 __all__ = ["describe", "display_names", "say_duration"]
 

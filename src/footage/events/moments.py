@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from footage.events.describe import describe, display_names
 from footage.events.params import EventParams
 from footage.events.subjects import Subject
-from footage.events.types import Event, KeyBox, Moment
+from footage.types import Event, KeyBox, Moment, box_at
 
 __all__ = ["KIND_ORDER", "merge_into_moments"]
 
@@ -106,8 +106,7 @@ def _key_boxes(subjects: Sequence[Subject], key_s: float) -> tuple[KeyBox, ...]:
     names = display_names([s.key for s in subjects], [s.label for s in subjects])
     boxes = []
     for subject in subjects:
-        i = min(max(round(key_s / subject.step_s) - subject.k0, 0), len(subject.xyxy) - 1)
-        if abs(float(subject.times_s[i]) - key_s) <= 2.0:
-            x1, y1, x2, y2 = (float(v) for v in subject.xyxy[i])
-            boxes.append(KeyBox(names[subject.key], subject.label, (x1, y1, x2, y2)))
+        box = box_at(subject.times_s, subject.xyxy, key_s, hold_s=2.0, max_gap_s=0.0)  # the nearest sample
+        if box is not None:
+            boxes.append(KeyBox(names[subject.key], subject.label, box))
     return tuple(boxes)

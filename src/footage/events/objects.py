@@ -12,8 +12,8 @@ import numpy as np
 from footage.events.params import EventParams
 from footage.events.runs import runs
 from footage.events.subjects import Subject, about, apart
-from footage.events.types import Event
 from footage.events.vehicles import point_to_box
+from footage.types import Event
 
 __all__ = ["Hold", "catches", "handovers", "holds"]
 

@@ -13,7 +13,8 @@ import numpy as np
 from footage.events.params import EventParams
 from footage.events.runs import Run, bridge, runs
 from footage.events.subjects import Subject, about, apart
-from footage.events.types import Event, FloatArray
+from footage.types import Event
+from footage.types import Float64Array as FloatArray
 
 __all__ = ["Pair", "approaches", "child_with_adult", "overlapping_pairs", "together"]
 

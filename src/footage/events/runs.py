@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from footage.events.types import FloatArray
+from footage.types import Float64Array as FloatArray
 
 __all__ = ["bridge", "runs", "stays"]
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from footage.events.types import Moment
+from footage.types import Moment, ScoreInput
 
-__all__ = ["KIND_WEIGHT", "ScoreInput", "notability", "scores", "with_scores"]
+__all__ = ["KIND_WEIGHT", "notability", "scores", "with_scores"]
 
 #: what a kind is worth before duration, people and rarity; relations between people first
 KIND_WEIGHT: Mapping[str, float] = {
@@ -28,16 +28,6 @@ def notability(kinds: tuple[str, ...], duration_s: float, people: int, kind_coun
     weight = max((KIND_WEIGHT[k] for k in kinds), default=0.0)
     rarity = math.log2((camera_count + 1) / (kind_count + 1))
     return round(weight + math.log2(1 + duration_s / 60) + 0.5 * max(0, people - 1) + rarity, 3)
-
-
-@dataclass(frozen=True)
-class ScoreInput:
-    """What a moment's score depends on: its headline kind, all its kinds, duration, people."""
-
-    kind: str
-    kinds: tuple[str, ...]
-    duration_s: float
-    people: int
 
 
 def scores(moments: Sequence[ScoreInput]) -> list[float]:

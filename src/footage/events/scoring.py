@@ -15,14 +15,15 @@ import numpy as np
 
 from footage.detect.nms import iou_matrix
 from footage.events import EventParams, analyse
-from footage.events.types import Event, FloatArray, Span, Trajectory
+from footage.types import Event, Span, Track
+from footage.types import Float64Array as FloatArray
 
 __all__ = ["KindScore", "identity_map", "match_events", "score_tracks"]
 
 
 def identity_map(
-    found: Mapping[int, Sequence[Trajectory]],
-    truth: Mapping[int, Sequence[Trajectory]],
+    found: Mapping[int, Sequence[Track]],
+    truth: Mapping[int, Sequence[Track]],
     *,
     fps: float,
     min_iou: float = 0.5,
@@ -114,7 +115,7 @@ def match_events(
 
 
 def score_tracks(
-    truth: Sequence[Trajectory], found: Sequence[Trajectory], span: Span, params: EventParams, *, fps: float
+    truth: Sequence[Track], found: Sequence[Track], span: Span, params: EventParams, *, fps: float
 ) -> list[KindScore]:
     """Run the rules on ground-truth tracks and on tracks found in the video, map found subjects
     to true ones, and match their events (see the module docstring)."""

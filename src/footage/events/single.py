@@ -11,7 +11,7 @@ import numpy.typing as npt
 from footage.events.params import EventParams
 from footage.events.runs import Run, runs, stays
 from footage.events.subjects import Subject, about
-from footage.events.types import Event, Span
+from footage.types import Event, Span
 
 __all__ = ["appearances", "arrived", "lingering", "parked", "sitting", "vehicle_stops"]
 

@@ -14,7 +14,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from footage.events.params import EventParams
-from footage.events.types import Event, FloatArray, Trajectory
+from footage.types import Event, Track
+from footage.types import Float64Array as FloatArray
 
 __all__ = ["Subject", "about", "apart", "feet", "link_fragments", "make_subjects", "scale_of"]
 
@@ -107,7 +108,7 @@ def about(kind: str, who: Sequence[Subject], start_s: float, end_s: float, key_s
 _OVERLAP_S = 2.0
 
 
-def link_fragments(tracks: Sequence[Trajectory], params: EventParams) -> list[tuple[Trajectory, ...]]:
+def link_fragments(tracks: Sequence[Track], params: EventParams) -> list[tuple[Track, ...]]:
     """Chains of tracks that are one object: a track that ends and a track of the same label
     that starts within ``link_gap_s`` after it (or up to 2 s before its end) where the first was
     heading, within ``link_distance`` yardsticks. Closest pairs are joined first; each track
@@ -141,7 +142,7 @@ def link_fragments(tracks: Sequence[Trajectory], params: EventParams) -> list[tu
     return chains
 
 
-def _link_cost(first: Trajectory, second: Trajectory) -> float:
+def _link_cost(first: Track, second: Track) -> float:
     """How far (in yardsticks) ``second`` starts from where ``first`` was heading."""
     last = first.xyxy[-1]
     recent = first.times_s >= first.times_s[-1] - 1.0
@@ -156,7 +157,7 @@ def _link_cost(first: Trajectory, second: Trajectory) -> float:
     return float(np.linalg.norm(feet(second.xyxy[:1])[0] - predicted) / scale)
 
 
-def make_subjects(tracks: Sequence[Trajectory], params: EventParams) -> list[Subject]:
+def make_subjects(tracks: Sequence[Track], params: EventParams) -> list[Subject]:
     """Link fragments, resample each chain onto the grid and smooth it; drop flickers shorter
     than ``min_present_s``."""
     subjects = []
@@ -177,7 +178,7 @@ def make_subjects(tracks: Sequence[Trajectory], params: EventParams) -> list[Sub
     return subjects
 
 
-def _joined(chain: Sequence[Trajectory]) -> tuple[FloatArray, FloatArray]:
+def _joined(chain: Sequence[Track]) -> tuple[FloatArray, FloatArray]:
     """The samples of a chain in time order; where two pieces overlap the later one wins."""
     times, boxes = [], []
     for piece, following in zip(chain, [*chain[1:], None], strict=True):

@@ -11,7 +11,8 @@ from footage.events.params import EventParams
 from footage.events.runs import Run
 from footage.events.single import arrived, parked
 from footage.events.subjects import Subject, about
-from footage.events.types import Event, FloatArray, Span
+from footage.types import Event, Span
+from footage.types import Float64Array as FloatArray
 
 __all__ = ["people_and_vehicle", "point_to_box"]
 

@@ -23,10 +23,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["HEAD_PLACEMENTS", "Box", "HeadParams", "HeadPlacement", "head_from_box"]
+from footage.types import Box
 
-#: x1, y1, x2, y2 in pixels of the frame being redacted
-Box = tuple[float, float, float, float]
+__all__ = ["HEAD_PLACEMENTS", "Box", "HeadParams", "HeadPlacement", "head_from_box"]
 
 
 @dataclass(frozen=True)

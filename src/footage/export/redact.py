@@ -20,17 +20,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
-import numpy.typing as npt
 
 from footage.detect.labels import VEHICLES
 from footage.detect.nms import box_iou
 from footage.export.flicker import FlickerParams
 from footage.export.heads import HEAD_PLACEMENTS, Box, HeadParams
+from footage.types import Float64Array, Track, box_at
 
 __all__ = [
-    "REDACTIONS", "Box", "RedactParams", "Region", "TrackPath", "box_at", "grown", "is_kept_face", "people_at",
+    "REDACTIONS", "Box", "RedactParams", "Region", "TrackPath", "grown", "held_box", "is_kept_face", "people_at",
     "regions_to_hide",
 ]
 
@@ -67,40 +68,54 @@ class Region:
     blocks: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TrackPath:
-    """Where one tracked object was: ``times_s`` (N,) media seconds of the clip, increasing;
-    ``xyxy`` (N, 4) float boxes in the pixels of the frames being redacted."""
+    """A stored track placed on a clip: ``id`` is its index id (what ``keep`` names);
+    ``shift_s`` turns its media seconds into the clip's (the piece of its own recording decides).
 
-    track_id: int
-    label: str
-    times_s: npt.NDArray[np.float64]
-    xyxy: npt.NDArray[np.float64]
+    ``times_s`` (N,) clip seconds, increasing, and ``xyxy`` (N, 4) its boxes: all of its samples,
+    even those outside the clip, so a box between two of them is interpolated; the first and
+    last boxes are held to the track's first and last sighting, because a person standing still
+    in a still scene is sampled rarely but was there the whole time."""
+
+    id: int
+    track: Track
+    shift_s: float = 0.0
+
+    @cached_property
+    def _samples(self) -> tuple[Float64Array, Float64Array]:
+        track = self.track
+        times = [float(box.pts * track.time_base) + self.shift_s for box in track.boxes]
+        boxes = [box.xyxy for box in track.boxes]
+        first = float(track.first_pts * track.time_base) + self.shift_s
+        last = float(track.last_pts * track.time_base) + self.shift_s
+        if boxes and first < times[0]:
+            times.insert(0, first)
+            boxes.insert(0, boxes[0])
+        if boxes and last > times[-1]:
+            times.append(last)
+            boxes.append(boxes[-1])
+        order = np.argsort(times, kind="stable")
+        return np.asarray(times, dtype=np.float64)[order], np.asarray(boxes, dtype=np.float64).reshape(-1, 4)[order]
+
+    @property
+    def times_s(self) -> Float64Array:
+        return self._samples[0]
+
+    @property
+    def xyxy(self) -> Float64Array:
+        return self._samples[1]
 
 
-def box_at(path: TrackPath, time_s: float, hold_s: float) -> Box | None:
-    """The track's box at ``time_s``: interpolated between the samples around it, the nearest
-    sample within ``hold_s`` outside them, else None."""
-    times = path.times_s
-    if len(times) == 0 or time_s < times[0] - hold_s or time_s > times[-1] + hold_s:
-        return None
-    after = int(np.searchsorted(times, time_s))
-    if after == 0:
-        return _box(path.xyxy[0])
-    if after == len(times):
-        return _box(path.xyxy[-1])
-    t0, t1 = times[after - 1], times[after]
-    share = 0.0 if t1 == t0 else (time_s - t0) / (t1 - t0)
-    return _box(path.xyxy[after - 1] + (path.xyxy[after] - path.xyxy[after - 1]) * share)
+def held_box(path: TrackPath, time_s: float, hold_s: float) -> Box | None:
+    """The track's box at ``time_s`` (:func:`footage.types.box_at`): interpolated between the
+    samples around it however far apart, the nearest sample within ``hold_s`` outside them."""
+    return box_at(path.times_s, path.xyxy, time_s, hold_s=hold_s)
 
 
 def people_at(paths: Sequence[TrackPath], time_s: float, hold_s: float) -> list[tuple[int, Box]]:
-    """(track id, box) of every person track there at ``time_s`` (:func:`box_at`)."""
-    return [(p.track_id, box) for p in paths if p.label == "person" and (box := box_at(p, time_s, hold_s)) is not None]
-
-
-def _box(row: npt.NDArray[np.float64]) -> Box:
-    return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
+    """(track id, box) of every person track there at ``time_s`` (:func:`held_box`)."""
+    return [(p.id, box) for p in paths if p.track.label == "person" and (box := held_box(p, time_s, hold_s)) is not None]
 
 
 def plate_region(vehicle: Box) -> Box:
@@ -170,6 +185,6 @@ def regions_to_hide(
                        if not any(_is_part_of(body, grown(box, params.body_grow)) for box in kept))
     if "plates" in redact:
         for path in paths:
-            if path.label in VEHICLES and path.track_id not in keep and (box := box_at(path, time_s, params.hold_s)):
+            if path.track.label in VEHICLES and path.id not in keep and (box := held_box(path, time_s, params.hold_s)):
                 regions.append(Region(plate_region(box), params.blocks))
     return regions

@@ -4,20 +4,20 @@ the ground truth shipped with PETS09-S2L1 and TUD-Campus, so the event rules can
 from __future__ import annotations
 
 from collections import defaultdict
+from fractions import Fraction
 from pathlib import Path
 
-import numpy as np
-
 from footage.errors import TrackFileError
-from footage.events.types import Span, Trajectory
+from footage.types import Span, Track, TrackBox
 
 __all__ = ["read_mot"]
 
 
-def read_mot(path: Path, fps: float, *, label: str = "person") -> tuple[list[Trajectory], Span]:
-    """Trajectories of every id in the file, frame ``n`` (1-based) at ``(n - 1) / fps`` seconds,
-    and the span from frame 1 to the last frame. Rows with confidence 0 (MOT16+ "ignore") are
-    skipped; so are rows whose class column (8th, MOT16+) is present and not 1 (pedestrian)."""
+def read_mot(path: Path, fps: float, *, label: str = "person") -> tuple[list[Track], Span]:
+    """Tracks of every id in the file, frame ``n`` (1-based) at pts ``n - 1`` in a time base of
+    ``1 / fps`` (so at ``(n - 1) / fps`` seconds), and the span from frame 1 to the last frame.
+    Rows with confidence 0 (MOT16+ "ignore") are skipped; so are rows whose class column (8th,
+    MOT16+) is present and not 1 (pedestrian)."""
     if fps <= 0:
         raise TrackFileError(f"--fps must be positive, got {fps}")
     try:
@@ -26,7 +26,7 @@ def read_mot(path: Path, fps: float, *, label: str = "person") -> tuple[list[Tra
         raise TrackFileError(f"cannot read track file {path}: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise TrackFileError(f"{path} is not a text file") from exc
-    rows: dict[int, list[tuple[float, float, float, float, float]]] = defaultdict(list)
+    rows: dict[int, list[tuple[int, float, float, float, float, float]]] = defaultdict(list)
     last_frame = 0
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -44,11 +44,13 @@ def read_mot(path: Path, fps: float, *, label: str = "person") -> tuple[list[Tra
         last_frame = max(last_frame, frame)
         if confidence == 0 or cls != 1:
             continue
-        rows[track_id].append(((frame - 1) / fps, left, top, left + width, top + height))
+        rows[track_id].append((frame - 1, left, top, left + width, top + height, confidence))
     if not rows:
         raise TrackFileError(f"{path}: no tracks in it")
+    time_base = 1 / Fraction(fps)  # exact: float(pts * time_base) is (n - 1) / fps to the last bit
     tracks = []
     for track_id, found in sorted(rows.items()):
-        array = np.array(sorted(found))
-        tracks.append(Trajectory(track_id, label, array[:, 0], array[:, 1:], float(array[-1, 0])))
+        boxes = tuple(TrackBox(pts, pts, (x1, y1, x2, y2), confidence)
+                      for pts, x1, y1, x2, y2, confidence in sorted(found, key=lambda row: row[:5]))
+        tracks.append(Track(track_id, label, boxes[0].pts, boxes[-1].pts, time_base, boxes))
     return tracks, Span(0.0, (last_frame - 1) / fps)

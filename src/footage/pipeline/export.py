@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TypeVar
 
 import av
-import numpy as np
 
 from footage.errors import FootageError, RequestError, StreamCopyError
 from footage.export.copy import Piece, copy_pieces
@@ -95,28 +94,10 @@ def _span(conn: sqlite3.Connection, request: ExportRequest) -> tuple[str, dateti
 
 
 def _paths(tracks: list[IndexedTrack], plan: ClipPlan) -> list[TrackPath]:
-    """Each track's boxes in clip seconds (the piece of its own recording decides the shift). All
-    samples are kept, even those outside the clip, so a box between two of them is interpolated;
-    the first and last boxes are held to the track's first and last sighting, because a person
-    standing still in a still scene is sampled rarely but was there the whole time."""
-    paths = []
-    for track in tracks:
-        piece = next((p for p in plan.pieces if p.path == track.recording), None)
-        if piece is None or not track.boxes:
-            continue
-        shift = piece.clip_start_s - piece.start_s
-        times = [float(box.pts * track.time_base) + shift for box in track.boxes]
-        boxes = [box.xyxy for box in track.boxes]
-        first, last = float(track.first_pts * track.time_base) + shift, float(track.last_pts * track.time_base) + shift
-        if first < times[0]:
-            times.insert(0, first)
-            boxes.insert(0, boxes[0])
-        if last > times[-1]:
-            times.append(last)
-            boxes.append(boxes[-1])
-        order = np.argsort(times, kind="stable")
-        paths.append(TrackPath(track.id, track.label, np.asarray(times)[order], np.asarray(boxes, dtype=np.float64)[order]))
-    return paths
+    """Each track with boxes placed on the clip (the piece of its own recording decides the shift)."""
+    pieces = {piece.path: piece for piece in reversed(plan.pieces)}  # the first piece of a recording
+    return [TrackPath(t.id, t.track, pieces[t.recording].clip_start_s - pieces[t.recording].start_s)
+            for t in tracks if t.recording in pieces and t.track.boxes]
 
 
 def _default_out(camera: str, start: datetime) -> Path:
@@ -145,7 +126,7 @@ def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
     missing = request.keep - {t.id for t in tracks}
     if missing:
         raise FootageError(f"track(s) {', '.join(map(str, sorted(missing)))} are not in this clip; "
-                           f"tracks in it: {', '.join(str(t.id) for t in tracks if t.label == 'person') or 'none'}")
+                           f"tracks in it: {', '.join(str(t.id) for t in tracks if t.track.label == 'person') or 'none'}")
     out = Path(request.out) if request.out else _default_out(camera, plan.start_utc)
     if out.suffix.lower() != ".mp4":
         raise FootageError(f"the clip is an MP4 file: name it .mp4, not {out.name}")

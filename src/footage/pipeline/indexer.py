@@ -19,23 +19,24 @@ from footage.config import Settings
 from footage.detect import load_detector
 from footage.detect.base import Detector
 from footage.errors import FootageError, MediaError
-from footage.events import Span
 from footage.events.score import scores
 from footage.ingest.clock import wall_clock_start
 from footage.ingest.discover import discover
 from footage.ingest.fingerprint import fingerprint
 from footage.ingest.pyav_source import PyAVSource
 from footage.pipeline.analyse import ChunkResult, analyse_chunk, whole
-from footage.pipeline.moments import find_moments, trajectory
+from footage.pipeline.moments import find_moments
 from footage.pipeline.progress import NullProgress, Progress
 from footage.scale.executors import Executor
 from footage.scale.stitch import stitch
 from footage.store import queries
 from footage.store.database import connect, thumbnail_dir
 from footage.store.moments import rescore_camera
+from footage.store.records import IndexedTrack
 from footage.store.thumbnails import write_thumbnail
 from footage.time import WallClock
 from footage.track.recorder import FinishedTrack
+from footage.types import Span
 
 __all__ = [
     "FileOutcome", "IndexReport", "Prepared", "Spread", "index_paths", "index_recording", "prepare_recording", "store_recording",
@@ -213,7 +214,7 @@ def store_recording(conn: sqlite3.Connection, prepared: Prepared, results: Seque
     span = Span(min(firsts) if firsts else 0.0, max(r.last_s for r in results))
     folder = thumbnails / str(prepared.recording_id)
     stored = [_store_track(f, prepared.clock, folder) for f in finished]
-    found = [trajectory(t.track_id, t.label, t.boxes, t.last_pts, t.time_base) for t in (f.track for f in finished)]
+    found = [f.track for f in finished]
     moments = find_moments(prepared.path, found, span, prepared.clock, settings.events, folder)
     status = "done" if damage is None else "damaged"
     queries.finish_recording(conn, prepared.recording_id, camera_id=prepared.camera_id, tracks=stored, status=status,
@@ -254,12 +255,12 @@ def _unreadable(path: Path, exc: OSError) -> FileOutcome:
     return FileOutcome(str(path), "failed", f"cannot read it ({exc.strerror or exc})")
 
 
-def _store_track(finished: FinishedTrack, clock: WallClock, folder: Path) -> queries.StoredTrack:
+def _store_track(finished: FinishedTrack, clock: WallClock, folder: Path) -> IndexedTrack:
     track = finished.track
     thumbnail = None
     if finished.thumbnail is not None:
         target = folder / f"{track.track_id}.jpg"
         write_thumbnail(finished.thumbnail, target)
         thumbnail = str(target)
-    return queries.StoredTrack(track, clock.us_at(track.first_pts), clock.us_at(track.last_pts),
-                               finished.confidence, thumbnail)
+    return IndexedTrack(track, clock.us_at(track.first_pts), clock.us_at(track.last_pts),
+                        finished.confidence, thumbnail)

@@ -12,9 +12,9 @@ from PIL import Image, ImageDraw
 
 from footage.detect.labels import DRAWN_AS_VEHICLES
 from footage.errors import MediaError
-from footage.events.types import Moment
 from footage.ingest.frames import grab_frames
 from footage.store.thumbnails import write_jpeg
+from footage.types import Moment
 
 __all__ = ["draw_moment", "write_keyframes"]
 

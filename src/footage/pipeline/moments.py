@@ -8,14 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
-import numpy as np
-
-from footage.events import EventParams, Span, Trajectory, analyse
+from footage.events import EventParams, analyse
 from footage.events.score import scores
-from footage.events.types import Moment
 from footage.pipeline.keyframes import write_keyframes
 from footage.pipeline.progress import NullProgress, Progress
 from footage.store import moments as stored_moments
@@ -23,21 +19,14 @@ from footage.store.database import connect, thumbnail_dir
 from footage.store.moments import StoredMoment
 from footage.store.queries import TrackFilter, list_tracks
 from footage.time import WallClock
-from footage.types import TrackBox
+from footage.types import Moment, Span, Track
 
-__all__ = ["RebuildReport", "find_moments", "rebuild_moments", "trajectory"]
-
-
-def trajectory(track_id: int, label: str, boxes: Sequence[TrackBox], last_pts: int, time_base: Fraction) -> Trajectory:
-    """A stored or just-finished track as the rules read it."""
-    times = np.array([float(b.pts * time_base) for b in boxes], dtype=np.float64)
-    xyxy = np.array([b.xyxy for b in boxes], dtype=np.float64).reshape(-1, 4)
-    return Trajectory(track_id, label, times, xyxy, float(last_pts * time_base))
+__all__ = ["RebuildReport", "find_moments", "rebuild_moments"]
 
 
 def find_moments(
     recording: Path,
-    tracks: Sequence[Trajectory],
+    tracks: Sequence[Track],
     span: Span,
     clock: WallClock,
     params: EventParams,
@@ -72,7 +61,7 @@ def rebuild_moments(db_path: Path, params: EventParams, progress: Progress | Non
         for rec in recordings:
             progress.start_file(Path(rec.path).name, rec.last_s)
             stored = list_tracks(conn, TrackFilter(recording=rec.path), with_boxes=True)
-            tracks = [trajectory(t.local_id, t.label, t.boxes or (), t.last_pts, t.time_base) for t in stored]
+            tracks = [t.track for t in stored]
             if not Path(rec.path).exists():
                 missing.append(rec.path)
             found = find_moments(Path(rec.path), tracks, Span(rec.first_s, rec.last_s), rec.clock, params,

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from footage.events.score import ScoreInput
-from footage.events.types import Moment
 from footage.store.database import transaction
 from footage.store.filters import Where
 from footage.store.records import VISIBLE, IndexedEvent, IndexedMoment, encode_spans
 from footage.time import WallClock, utc_from_us
+from footage.types import Moment, ScoreInput
 
 __all__ = [
     "MomentFilter",

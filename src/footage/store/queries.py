@@ -111,23 +111,12 @@ def record_failure(
         )
 
 
-@dataclass(frozen=True)
-class StoredTrack:
-    """A finished track with what the index adds to it."""
-
-    track: Track
-    first_utc_us: int
-    last_utc_us: int
-    confidence: float
-    thumbnail: str | None
-
-
 def finish_recording(
     conn: sqlite3.Connection,
     recording_id: int,
     *,
     camera_id: int,
-    tracks: Sequence[StoredTrack],
+    tracks: Sequence[IndexedTrack],
     status: str,
     error: str | None,
     first_s: float,
@@ -180,7 +169,8 @@ class TrackFilter:
 
 
 def list_tracks(conn: sqlite3.Connection, where: TrackFilter, *, with_boxes: bool = False) -> list[IndexedTrack]:
-    """Tracks of visible recordings matching ``where``, by start time then id."""
+    """Tracks of visible recordings matching ``where``, by start time then id; their boxes only
+    ``with_boxes`` (reading them costs)."""
     found = (Where("t").equal("c.name", where.camera).equal("t.label", where.label)
              .during(where.since, where.until)
              .equal("r.path", where.recording).one_of("t.id", where.ids))
@@ -195,12 +185,10 @@ def list_tracks(conn: sqlite3.Connection, where: TrackFilter, *, with_boxes: boo
     ).fetchall()
     return [
         IndexedTrack(
-            id=row["id"], camera=row["camera"], recording=row["path"], local_id=row["local_id"],
-            label=row["label"], first_utc=utc_from_us(row["first_utc_us"]), last_utc=utc_from_us(row["last_utc_us"]),
-            first_pts=row["first_pts"], last_pts=row["last_pts"],
-            time_base=Fraction(row["time_base_num"], row["time_base_den"]), confidence=row["confidence"],
-            box_count=row["box_count"], thumbnail=row["thumbnail"],
-            boxes=decode_boxes(row["boxes"]) if with_boxes else None,
+            Track(row["local_id"], row["label"], row["first_pts"], row["last_pts"],
+                  Fraction(row["time_base_num"], row["time_base_den"]), decode_boxes(row["boxes"]) if with_boxes else ()),
+            row["first_utc_us"], row["last_utc_us"], row["confidence"], row["thumbnail"],
+            id=row["id"], camera=row["camera"], recording=row["path"], box_count=row["box_count"],
         )
         for row in rows
     ]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 
 import numpy as np
 
-from footage.types import TrackBox
+from footage.time import utc_from_us
+from footage.types import Track, TrackBox
 
 __all__ = [
     "BOX_DTYPE", "VISIBLE", "IndexStatus", "IndexedEvent", "IndexedMoment", "IndexedTrack", "RecordingRecord", "decode_boxes",
@@ -54,26 +54,33 @@ def decode_boxes(blob: bytes) -> tuple[TrackBox, ...]:
 
 @dataclass(frozen=True)
 class IndexedTrack:
-    """A track as stored: ``id`` is unique in the index, ``local_id`` within its recording."""
+    """A track with what only the index adds to it: the wall-clock time of its first and last
+    pts, its median confidence and its thumbnail's path; once read back, its ``id`` (unique in
+    the index; ``track.track_id`` is its id within its recording), camera, recording and
+    ``box_count``. Listed without boxes, ``track.boxes`` is empty and ``box_count`` says how
+    many are stored."""
 
-    id: int
-    camera: str
-    recording: str
-    local_id: int
-    label: str
-    first_utc: datetime
-    last_utc: datetime
-    first_pts: int
-    last_pts: int
-    time_base: Fraction
+    track: Track
+    first_utc_us: int
+    last_utc_us: int
     confidence: float
-    box_count: int
     thumbnail: str | None
-    boxes: tuple[TrackBox, ...] | None = None
+    id: int = 0
+    camera: str = ""
+    recording: str = ""
+    box_count: int = 0
+
+    @property
+    def first_utc(self) -> datetime:
+        return utc_from_us(self.first_utc_us)
+
+    @property
+    def last_utc(self) -> datetime:
+        return utc_from_us(self.last_utc_us)
 
     @property
     def duration_s(self) -> float:
-        return (self.last_utc - self.first_utc).total_seconds()
+        return (self.last_utc_us - self.first_utc_us) / 1e6
 
 
 @dataclass(frozen=True)

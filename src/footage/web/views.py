@@ -211,14 +211,14 @@ def moment_detail(conn: sqlite3.Connection, moment_id: int, zone: tzinfo, params
         recording=moment.recording.rsplit("/", 1)[-1],
         events=tuple(EventView(e.kind, e.start_utc.astimezone(zone), e.end_utc.astimezone(zone),
                                round(e.end_s - e.start_s, 2), e.subjects) for e in moment.events),
-        tracks=tuple(TrackView(t.id, t.label, t.first_utc.astimezone(zone), t.last_utc.astimezone(zone),
+        tracks=tuple(TrackView(t.id, t.track.label, t.first_utc.astimezone(zone), t.last_utc.astimezone(zone),
                                f"/media/tracks/{t.id}/thumbnail.jpg" if t.thumbnail else None) for t in tracks),
         overlays=overlays,
         playback=playback,
         timeline_url=f"{camera_url(moment.camera)}?" + urlencode({"day": day.date().isoformat(),
                                                                   "at": day.strftime("%H:%M:%S"), "span": 1800}),
         key_s=key_s,
-        key_people=people_at_key([(t.id, t.label) for t in tracks], {o.track_id: o.boxes for o in overlays}, key_s),
+        key_people=people_at_key([(t.id, t.track.label) for t in tracks], {o.track_id: o.boxes for o in overlays}, key_s),
         export_url=f"/api/moments/{moment.id}/export",
         shares_url=f"/api/moments/{moment.id}/shares",
     )
@@ -227,14 +227,15 @@ def moment_detail(conn: sqlite3.Connection, moment_id: int, zone: tzinfo, params
 def _overlays(tracks: Sequence[IndexedTrack], window: tuple[float, float], size: tuple[int, int]) -> tuple[Overlay, ...]:
     width, height = size
     overlays = []
-    for track in tracks:
+    for indexed in tracks:
+        track = indexed.track
         boxes = []
-        for box in track.boxes or ():
+        for box in track.boxes:
             seconds = float(box.pts * track.time_base)
             if window[0] <= seconds <= window[1]:
                 x1, y1, x2, y2 = box.xyxy
                 boxes.append((round(seconds, 3), round(x1 / width, 4), round(y1 / height, 4), round(x2 / width, 4),
                               round(y2 / height, 4)))
         if boxes:
-            overlays.append(Overlay(track.id, track.label, tuple(boxes)))
+            overlays.append(Overlay(indexed.id, track.label, tuple(boxes)))
     return tuple(overlays)
