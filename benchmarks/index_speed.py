@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from footage.detect.labels import same_kind
+from footage.labels import same_kind
 from footage.render import table
 
 REPO = Path(__file__).resolve().parent.parent

@@ -13,8 +13,9 @@ import pytest
 from footage.errors import FootageError
 from footage.export.heads import HeadParams, head_from_box
 from footage.export.pixelate import hide_in_yuv420, pixelate
-from footage.export.plan import CoveringRecording, plan_clip
+from footage.export.plan import plan_clip
 from footage.export.redact import RedactParams, Region, TrackPath, held_box, regions_to_hide
+from footage.stored import CoveringRecording
 from footage.types import Track, TrackBox
 
 T0 = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)

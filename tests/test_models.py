@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from footage.detect.labels import DEFAULT_CLASSES, DRAWN_AS_VEHICLES, VEHICLES, class_group, coco_class_names, same_kind
 from footage.detect.yolox import OnnxDetector, letterbox_pad
 from footage.errors import ModelError
 from footage.events.params import EventParams
+from footage.labels import DEFAULT_CLASSES, DRAWN_AS_VEHICLES, VEHICLES, class_group, coco_class_names, same_kind
 from footage.types import Frame
 
 SHIPPED = {

@@ -9,7 +9,8 @@ import pytest
 
 from footage.search.params import SearchParams
 from footage.search.query import parse_query
-from footage.search.rank import Candidate, merge_duplicates, rank
+from footage.search.rank import merge_duplicates, rank
+from footage.stored import Candidate
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # a Sunday
 

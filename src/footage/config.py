@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from footage.detect.labels import DEFAULT_CLASSES
 from footage.errors import ConfigError
 from footage.events.params import EventParams
 from footage.ingest.pyav_source import SourceParams
+from footage.labels import DEFAULT_CLASSES
 from footage.search.params import SearchParams
 from footage.track.bytetrack import ByteTrackParams
 from footage.web.params import WebParams

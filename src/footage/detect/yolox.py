@@ -17,9 +17,9 @@ import numpy as np
 import numpy.typing as npt
 
 from footage.cores import detector_threads
-from footage.detect.labels import coco_class_names
 from footage.detect.nms import nms
 from footage.errors import ModelError
+from footage.labels import coco_class_names
 from footage.types import Detections, Frame
 
 __all__ = ["OnnxDetector", "default_model_path", "letterbox_pad"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from footage.detect.labels import VEHICLES
+from footage.labels import VEHICLES
 
 __all__ = ["EventParams"]
 

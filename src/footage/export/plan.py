@@ -10,26 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from footage.errors import FootageError
+from footage.stored import CoveringRecording
 
-__all__ = ["ClipPlan", "CoveringRecording", "PlannedPiece", "plan_clip"]
-
-
-@dataclass(frozen=True)
-class CoveringRecording:
-    """A recording of the camera as the index knows it: ``start_utc`` is media second 0;
-    ``first_s`` and ``last_s`` bound what was decoded (media seconds)."""
-
-    recording_id: int
-    path: str
-    start_utc: datetime
-    first_s: float
-    last_s: float
-
-    def utc_at(self, seconds: float) -> datetime:
-        return self.start_utc + timedelta(seconds=seconds)
+__all__ = ["ClipPlan", "PlannedPiece", "plan_clip"]
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw
 
-from footage.detect.labels import DRAWN_AS_VEHICLES
 from footage.errors import MediaError
 from footage.ingest.frames import grab_frames
+from footage.labels import DRAWN_AS_VEHICLES
 from footage.store.thumbnails import write_jpeg
 from footage.types import Moment
 

@@ -21,45 +21,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
 from footage.search.params import SearchParams
 from footage.search.query import ObjectTerm, ParsedQuery
 from footage.search.when import DurationBound
 from footage.search.words import KindSense
+from footage.stored import Candidate
 
-__all__ = ["Candidate", "Ranked", "merge_duplicates", "rank"]
+__all__ = ["Ranked", "merge_duplicates", "rank"]
 
 _OBJECT_WEIGHT = 1.0
 _KIND_WEIGHT = 1.5
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A stored moment as search sees it. ``labels`` are its own tracks' labels (repeated per
-    track), ``nearby`` the labels of every track of the recording in view during it (its own
-    included), ``spans`` the longest event of each kind it contains (seconds)."""
-
-    moment_id: int
-    camera: str
-    recording: str
-    kind: str
-    start_utc: datetime
-    end_utc: datetime
-    start_s: float
-    end_s: float
-    people: int
-    labels: tuple[str, ...]
-    nearby: frozenset[str]
-    spans: tuple[tuple[str, float], ...]
-    tracks: tuple[int, ...]
-    description: str
-    keyframe: str | None
-    notability: float
-
-    @property
-    def duration_s(self) -> float:
-        return self.end_s - self.start_s
 
 
 @dataclass(frozen=True)

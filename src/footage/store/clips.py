@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from footage.export.plan import CoveringRecording
 from footage.store.records import VISIBLE
+from footage.stored import CoveringRecording
 from footage.time import utc_from_us, utc_to_us
 
 __all__ = ["covering_recordings"]

@@ -1,4 +1,5 @@
-"""What the index hands back: frozen records read from the database, and the box encoding."""
+"""What the index hands back: frozen records read from the database, and the box and span
+encodings. (What search ranks and export cuts, the store hands over as :mod:`footage.stored`.)"""
 
 from __future__ import annotations
 

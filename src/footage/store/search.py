@@ -12,9 +12,9 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from footage.search.rank import Candidate
 from footage.store.filters import Where
 from footage.store.records import decode_spans
+from footage.stored import Candidate
 from footage.time import utc_from_us
 
 __all__ = ["CandidateQuery", "camera_names", "find_candidates", "text_similarity"]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from footage.detect.labels import DRAWN_AS_VEHICLES
+from footage.labels import DRAWN_AS_VEHICLES
 
 __all__ = [
     "ZOOM_LADDER_S", "ActivityBin", "GapBand", "Window", "activity", "day_window", "days_with_footage", "gap_bands",
