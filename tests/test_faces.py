@@ -15,9 +15,9 @@ import pytest
 from PIL import Image
 
 from footage.detect.faces import Faces, YuNetFaceDetector, default_face_model_path, load_face_detector
-from footage.detect.nms import iou_matrix
 from footage.detect.yolox import default_model_path
 from footage.errors import ModelError
+from footage.geometry import iou_matrix
 
 skdata = pytest.importorskip("skimage.data", reason="scikit-image (test extra) ships the sample photos")
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from footage.detect.nms import iou_matrix, nms
+from footage.geometry import iou_matrix, nms
 from footage.types import Detections
 
 

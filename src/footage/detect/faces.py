@@ -20,8 +20,8 @@ import numpy.typing as npt
 from PIL import Image
 
 from footage.cores import detector_threads
-from footage.detect.nms import nms
 from footage.errors import ModelError
+from footage.geometry import nms
 
 __all__ = ["Faces", "YuNetFaceDetector", "default_face_model_path", "load_face_detector"]
 

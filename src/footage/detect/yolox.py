@@ -17,8 +17,8 @@ import numpy as np
 import numpy.typing as npt
 
 from footage.cores import detector_threads
-from footage.detect.nms import nms
 from footage.errors import ModelError
+from footage.geometry import nms
 from footage.labels import coco_class_names
 from footage.types import Detections, Frame
 

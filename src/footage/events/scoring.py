@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from footage.detect.nms import iou_matrix
 from footage.events import EventParams, analyse
+from footage.geometry import iou_matrix
 from footage.types import Event, Span, Track
 from footage.types import Float64Array as FloatArray
 

@@ -24,9 +24,9 @@ from functools import cached_property
 
 import numpy as np
 
-from footage.detect.nms import box_iou
 from footage.export.flicker import FlickerParams
 from footage.export.heads import HEAD_PLACEMENTS, Box, HeadParams
+from footage.geometry import box_iou
 from footage.labels import VEHICLES
 from footage.types import Float64Array, Track, box_at
 

@@ -28,7 +28,7 @@ from fractions import Fraction
 from itertools import pairwise
 from statistics import median
 
-from footage.detect.nms import box_iou
+from footage.geometry import box_iou
 from footage.labels import same_kind
 from footage.scale.chunks import Chunk
 from footage.track.recorder import FinishedTrack

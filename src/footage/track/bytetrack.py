@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
-from footage.detect.nms import iou_matrix
+from footage.geometry import iou_matrix
 from footage.labels import class_group
 from footage.track.base import TrackUpdate
 from footage.track.kalman import BoxKalman, xyah_to_xyxy, xyxy_to_xyah

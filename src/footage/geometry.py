@@ -1,4 +1,5 @@
-"""Box geometry shared by the detector and the tracker: IoU and non-maximum suppression."""
+"""Box geometry shared by the detector, the tracker, the rules and redaction: IoU and non-maximum
+suppression (pure NumPy, so every stage may use it)."""
 
 from __future__ import annotations
 
