@@ -1,8 +1,10 @@
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
 from footage.geometry import iou_matrix, nms
-from footage.types import Detections
+from footage.types import Detections, Track, TrackBox, box_at
 
 
 def _dets(n: int) -> Detections:
@@ -39,3 +41,23 @@ def test_iou_and_nms() -> None:
     kept = nms(boxes, np.array([0.9, 0.8, 0.7], np.float32), iou_threshold=0.45)
     assert kept.tolist() == [0, 2]
     assert iou_matrix(boxes[:0], boxes).shape == (0, 3)
+
+
+def test_box_at_interpolates_holds_and_takes_the_nearest() -> None:
+    times = np.array([1.0, 2.0, 8.0])
+    xyxy = np.array([[0, 0, 10, 10], [10, 0, 20, 10], [70, 0, 80, 10]], dtype=np.float64)
+    assert box_at(times, xyxy, 1.5, hold_s=0.5) == (5.0, 0.0, 15.0, 10.0)
+    assert box_at(times, xyxy, 2.0, hold_s=0.5, max_gap_s=0.0) == (10.0, 0.0, 20.0, 10.0)  # on a sample: exactly it
+    assert box_at(times, xyxy, 5.0, hold_s=0.5) == (40.0, 0.0, 50.0, 10.0)  # any gap is interpolated by default
+    assert box_at(times, xyxy, 5.0, hold_s=3.0, max_gap_s=4.0) == (10.0, 0.0, 20.0, 10.0)  # a tie: the earlier
+    assert box_at(times, xyxy, 5.0, hold_s=2.0, max_gap_s=4.0) is None  # a long gap, neither sample near
+    assert box_at(times, xyxy, 0.6, hold_s=0.5) == (0.0, 0.0, 10.0, 10.0)
+    assert box_at(times, xyxy, 0.4, hold_s=0.5) is None and box_at(times[:0], xyxy[:0], 1.0, hold_s=9.0) is None
+
+
+def test_a_track_reads_its_boxes_as_seconds_and_pixels() -> None:
+    boxes = (TrackBox(0, 90, (1.0, 2.0, 3.0, 4.0), 0.9), TrackBox(5, 180, (2.0, 2.0, 4.0, 4.0), 0.8))
+    track = Track(3, "person", 90, 450, Fraction(1, 90), boxes)
+    assert track.times_s.tolist() == [1.0, 2.0] and track.xyxy.shape == (2, 4)
+    assert (track.start_s, track.end_s, track.duration_s) == (1.0, 5.0, 4.0)
+    assert not track.times_s.flags.writeable
