@@ -143,7 +143,6 @@ def test_an_index_of_schema_5_is_migrated_to_the_same_scores(tmp_path: Path) -> 
         raw.executescript(script)
     raw.execute("PRAGMA user_version = 5")
     raw.execute("INSERT INTO cameras (name, created_utc_us) VALUES ('lane', 0)")
-    expected: dict[int, float] = {}
     moments: list[tuple[int, Moment]] = []
     for n in range(15):
         status = "done" if n % 5 else "failed"
@@ -154,8 +153,9 @@ def test_an_index_of_schema_5_is_migrated_to_the_same_scores(tmp_path: Path) -> 
                 "INSERT INTO moments (recording_id, camera_id, kind, start_s, end_s, start_utc_us, end_utc_us, people, "
                 "tracks, description, score) VALUES (?, 1, ?, ?, ?, 0, 0, ?, '[]', '', -1)",
                 (cursor.lastrowid, m.kind, m.start_s, m.end_s, m.people)).lastrowid
-            raw.executemany("INSERT INTO events (moment_id, kind, start_s, end_s, subjects, facts) VALUES (?, ?, ?, ?, '[]', '{}')",
-                            [(moment_id, e.kind, e.start_s, e.end_s) for e in m.events])
+            raw.executemany(
+                "INSERT INTO events (moment_id, kind, start_s, end_s, subjects, facts) VALUES (?, ?, ?, ?, '[]', '{}')",
+                [(moment_id, e.kind, e.start_s, e.end_s) for e in m.events])
             if status == "done":
                 moments.append((int(moment_id or 0), m))
     raw.close()
