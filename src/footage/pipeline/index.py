@@ -41,7 +41,7 @@ from footage.scale.executors import ChunkTask, Executor, InProcessExecutor
 from footage.store import queries
 from footage.store.database import connect, thumbnail_dir
 
-__all__ = ["FileOutcome", "IndexReport", "Spread", "index_paths"]
+__all__ = ["Spread", "index_paths"]
 
 log = logging.getLogger(__name__)
 

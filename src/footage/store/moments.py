@@ -3,10 +3,11 @@ Like :mod:`footage.store.queries`, every function takes a connection.
 
 A moment's score (:func:`footage.events.score.notability`) has a part of its own, stored as
 ``base_score``, and a rarity that depends on the camera's other moments. The rarity is not
-stored: the triggers of schema 6 keep ``moment_counts`` (moments of visible recordings by camera
-and headline kind) up to date in the transaction that writes, replaces or deletes moments or
-changes a recording's visibility, and :data:`SCORE_SQL` adds the two when moments are read, so
-storing a recording costs the same on the first day of a camera as on the hundredth.
+stored with the moment: the triggers of schema 6 keep ``moment_counts`` (moments of visible
+recordings by camera and headline kind, and the rarity they give) up to date in the transaction
+that writes, replaces or deletes moments or changes a recording's visibility, and
+:data:`SCORE_SQL` adds the two when moments are read, so storing a recording costs the same on
+the first day of a camera as on the hundredth.
 """
 
 from __future__ import annotations
@@ -37,11 +38,9 @@ __all__ = [
 ]
 
 #: ``round(base_score + rarity, 3)`` of the moment ``m`` (the same as
-#: :func:`footage.events.score.notability`), rarity from the camera's counts
-SCORE_SQL = """round(m.base_score + log2(
-    (COALESCE((SELECT SUM(n.moments) FROM moment_counts n WHERE n.camera_id = m.camera_id), 0) + 1.0)
-    / (COALESCE((SELECT n.moments FROM moment_counts n WHERE n.camera_id = m.camera_id AND n.kind = m.kind), 0) + 1.0)
-), 3)"""
+#: :func:`footage.events.score.notability`), its rarity kept beside the camera's counts
+SCORE_SQL = """round(m.base_score + COALESCE(
+    (SELECT n.rarity FROM moment_counts n WHERE n.camera_id = m.camera_id AND n.kind = m.kind), 0.0), 3)"""
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ from typing import Any
 from footage.config import Settings
 from footage.detect import Detector, load_detector
 from footage.errors import FootageError, RequestError
-from footage.pipeline.index import IndexReport, index_paths
+from footage.pipeline.index import index_paths
+from footage.pipeline.outcome import IndexReport
 from footage.pipeline.progress import Progress
 
 __all__ = ["JobRunner", "JobView", "allowed_path"]
