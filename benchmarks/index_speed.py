@@ -368,7 +368,7 @@ def slim(track: dict[str, Any]) -> dict[str, Any]:
 def naive_worker(path: Path) -> dict[str, Any]:
     """Index ``path`` without footage's reader: decode every frame (PyAV, threads AUTO), convert
     every 5th (at 25 fps) to BGR at footage's analysis size, detect and track it exactly as
-    ``footage.pipeline.indexer`` does, and return the tracks. No motion gate, no keyframe
+    ``footage.pipeline.index`` does, and return the tracks. No motion gate, no keyframe
     skipping; decoding runs in footage's prefetch thread, so the comparison isolates the gate."""
     import av
 

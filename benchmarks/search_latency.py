@@ -2,7 +2,7 @@
 
 1. Builds an index of ``--hours`` camera-hours (default 1,000: 20 cameras x 50 hours) from
    generated rows, written with footage's own store functions (``ensure_camera``,
-   ``begin_recording``, ``finish_recording`` with its tracks and moments, ``rescore_camera``), so
+   ``begin_recording``, ``finish_recording`` with its tracks and moments and their base scores), so
    the schema, indexes and full-text triggers are the real ones. Descriptions are written by
    ``footage.events.describe.describe``, so they use the real wording.
 2. Opens one connection (as a server would), runs each query of a fixed list once to warm up,
@@ -80,10 +80,10 @@ from footage.config import Settings
 from footage.events import EVENT_KINDS
 from footage.events.describe import describe
 from footage.events.moments import KIND_ORDER
-from footage.events.score import scores
+from footage.events.score import base_score
 from footage.render import table
 from footage.store.database import connect, thumbnail_dir
-from footage.store.moments import StoredMoment, rescore_camera
+from footage.store.moments import StoredMoment
 from footage.store.queries import begin_recording, ensure_camera, finish_recording
 from footage.store.records import IndexedTrack
 from footage.time import WallClock
@@ -509,7 +509,8 @@ def write_hour(conn: sqlite3.Connection, camera: Camera, camera_id: int, start_u
     tracks = make_tracks(draft, clock, folder)
     moments = sorted((make_moment(events, lambda s: draft.subjects[s - 1][0]) for events in draft.moments),
                      key=lambda m: (m.start_s, m.end_s))
-    stored = [StoredMoment(m, clock.us_at_seconds(m.start_s), clock.us_at_seconds(m.end_s), str(folder / f"moment-{n + 1}.jpg"))
+    stored = [StoredMoment(m, clock.us_at_seconds(m.start_s), clock.us_at_seconds(m.end_s), str(folder / f"moment-{n + 1}.jpg"),
+                           base_score(m.kinds or (m.kind,), m.duration_s, m.people))
               for n, m in enumerate(moments)]
     finish_recording(conn, recording_id, camera_id=camera_id, tracks=tracks, status="done", error=None, first_s=0.0,
                      indexed_s=HOUR_S, moments=stored)
@@ -517,8 +518,8 @@ def write_hour(conn: sqlite3.Connection, camera: Camera, camera_id: int, start_u
 
 
 def build_index(db: Path, plan: Sequence[Camera], end: datetime, seed: int, progress: bool) -> Generated:
-    """Write every camera's hours (ending at ``end``) into a new index at ``db``, then rescore
-    each camera once and checkpoint the WAL into the main file."""
+    """Write every camera's hours (ending at ``end``) into a new index at ``db`` and checkpoint
+    the WAL into the main file."""
     started = time.perf_counter()
     generated = Generated()
     settings = Settings().as_dict()
@@ -535,7 +536,6 @@ def build_index(db: Path, plan: Sequence[Camera], end: datetime, seed: int, prog
                                          thumbnail_dir(db), settings)
                     tracks, moments = tracks + counted[0], moments + counted[1]
                     bar.update()
-                rescore_camera(conn, camera_id, scores)
                 generated.cameras.append({"name": camera.name, "hours": camera.hours, "tracks": tracks, "moments": moments})
                 generated.recordings += camera.hours
                 generated.tracks += tracks

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from footage.config import Settings
 from footage.detect import load_detector
-from footage.pipeline.indexer import index_paths
+from footage.pipeline.index import index_paths
 from footage.pipeline.search_quality import evaluate_queries
 from footage.render import table
 from footage.search.evaluate import QualityReport, load_queries

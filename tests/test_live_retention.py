@@ -28,7 +28,7 @@ from footage.live.retention import (
     enforce_retention,
     plan_retention,
 )
-from footage.pipeline.indexer import index_paths
+from footage.pipeline.index import index_paths
 from footage.store import live as store_live
 from footage.store.database import connect, thumbnail_dir
 from footage.store.moments import MomentFilter, list_moments

@@ -14,7 +14,7 @@ import pytest
 
 from footage.config import Settings
 from footage.detect import Detector
-from footage.pipeline.indexer import index_paths
+from footage.pipeline.index import index_paths
 from footage.pipeline.search_quality import evaluate_queries
 from footage.search.evaluate import load_queries
 from footage.store.database import connect

@@ -40,8 +40,9 @@ from footage.events import EVENT_KINDS, Analysis, EventParams, analyse
 from footage.ingest.mot import read_mot
 from footage.ingest.pyav_source import PyAVSource, SourceParams
 from footage.pipeline.export import ExportReport, ExportRequest, export_clip
-from footage.pipeline.indexer import FileOutcome, IndexReport, index_paths
+from footage.pipeline.index import index_paths
 from footage.pipeline.moments import RebuildReport, rebuild_moments
+from footage.pipeline.outcome import FileOutcome, IndexReport
 from footage.pipeline.search import SearchReport, SearchResult, search_moments
 from footage.pipeline.share import ShareReport, share_moment
 from footage.search.params import SearchParams

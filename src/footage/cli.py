@@ -27,8 +27,9 @@ from footage.events import EVENT_KINDS, analyse
 from footage.events.score import with_scores
 from footage.ingest.clock import parse_user_time
 from footage.ingest.mot import read_mot
-from footage.pipeline.indexer import IndexReport, Spread, index_paths
+from footage.pipeline.index import Spread, index_paths
 from footage.pipeline.moments import rebuild_moments
+from footage.pipeline.outcome import IndexReport
 from footage.pipeline.progress import NullProgress, TqdmProgress
 from footage.pipeline.search import search_moments
 from footage.store import queries

@@ -1,5 +1,12 @@
 """How notable a moment is: what happened, for how long, with how many people, and how rare
-that is on this camera."""
+that is on this camera.
+
+The score is two parts: :func:`base_score`, which depends on the moment alone, and
+:func:`rarity`, which depends on how many moments the camera has and how many of them share the
+moment's headline kind. The index stores the first and keeps the counts of the second up to date
+as recordings come and go, so it computes ``round(base + rarity, 3)`` when moments are read
+(:mod:`footage.store.moments`) instead of rescoring a camera's history after every recording.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,7 @@ from dataclasses import replace
 
 from footage.types import Moment, ScoreInput
 
-__all__ = ["KIND_WEIGHT", "notability", "scores", "with_scores"]
+__all__ = ["KIND_WEIGHT", "base_score", "notability", "rarity", "scores", "with_scores"]
 
 #: what a kind is worth before duration, people and rarity; relations between people first
 KIND_WEIGHT: Mapping[str, float] = {
@@ -21,13 +28,22 @@ KIND_WEIGHT: Mapping[str, float] = {
 }
 
 
-def notability(kinds: tuple[str, ...], duration_s: float, people: int, kind_count: int, camera_count: int) -> float:
-    """``weight of the best kind + log2(1 + minutes) + 0.5 per extra person + rarity``, where
-    rarity is ``log2((moments on the camera + 1) / (moments of this headline kind + 1))``: a
-    catch on a street where people only walk by scores above the hundredth passer-by."""
+def base_score(kinds: tuple[str, ...], duration_s: float, people: int) -> float:
+    """What a moment scores before rarity: ``weight of the best kind + log2(1 + minutes) + 0.5
+    per extra person`` (not rounded: the rounding comes after rarity is added)."""
     weight = max((KIND_WEIGHT[k] for k in kinds), default=0.0)
-    rarity = math.log2((camera_count + 1) / (kind_count + 1))
-    return round(weight + math.log2(1 + duration_s / 60) + 0.5 * max(0, people - 1) + rarity, 3)
+    return weight + math.log2(1 + duration_s / 60) + 0.5 * max(0, people - 1)
+
+
+def rarity(kind_count: int, camera_count: int) -> float:
+    """``log2((moments on the camera + 1) / (moments of this headline kind + 1))``: a catch on a
+    street where people only walk by scores above the hundredth passer-by."""
+    return math.log2((camera_count + 1) / (kind_count + 1))
+
+
+def notability(kinds: tuple[str, ...], duration_s: float, people: int, kind_count: int, camera_count: int) -> float:
+    """``base_score + rarity``, to three decimals."""
+    return round(base_score(kinds, duration_s, people) + rarity(kind_count, camera_count), 3)
 
 
 def scores(moments: Sequence[ScoreInput]) -> list[float]:

@@ -34,9 +34,9 @@ from footage.live.mqtt import MqttPublisher
 from footage.live.recorder import GapInfo, SegmentInfo, record
 from footage.live.repair import find_partials, salvage
 from footage.live.retention import enforce_retention
-from footage.pipeline.indexer import index_recording
+from footage.pipeline.index import index_paths
 from footage.store import live as store_live
-from footage.store.database import connect, thumbnail_dir
+from footage.store.database import connect
 from footage.store.moments import MomentFilter, list_moments
 from footage.store.records import IndexedMoment
 
@@ -205,9 +205,9 @@ class Supervisor:
 
     def _index(self, conn: sqlite3.Connection, segment: _Segment) -> None:
         camera = self._camera(segment.camera)
-        outcome = index_recording(segment.path, conn=conn, detector=self._detector(camera.settings),
-                                  settings=camera.settings, camera=camera.name, user_start=segment.start_utc,
-                                  thumbnails=thumbnail_dir(self.db_path))
+        report = index_paths([segment.path], db_path=self.db_path, conn=conn, detector=self._detector(camera.settings),
+                             settings=camera.settings, camera=camera.name, user_start=segment.start_utc)
+        outcome = report.outcomes[0]
         log.info("camera %s: %s %s (%.0f s, %d moments%s)", camera.name, segment.path.name, outcome.status,
                  outcome.media_s, outcome.moments, f"; {outcome.reason}" if outcome.reason else "")
         state = self._states.get(camera.name)

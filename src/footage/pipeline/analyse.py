@@ -2,7 +2,7 @@
 besides reading the video), so that any process, or any machine of a cluster, can do it.
 
 :func:`analyse_chunk` is what a worker runs; the index writer stitches the chunks of a recording
-(:mod:`footage.scale.stitch`) and stores them (:mod:`footage.pipeline.indexer`).
+(:mod:`footage.scale.stitch`) and stores them (:mod:`footage.pipeline.writer`).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from footage.events import EventParams, analyse
-from footage.events.score import scores
+from footage.events.score import base_score
 from footage.pipeline.keyframes import write_keyframes
 from footage.pipeline.progress import NullProgress, Progress
 from footage.store import moments as stored_moments
@@ -36,7 +36,8 @@ def find_moments(
     moments: list[Moment] = list(analyse(tracks, span, params).moments)
     keyframes = write_keyframes(recording, moments, keyframe_folder)
     return [
-        StoredMoment(m, clock.us_at_seconds(m.start_s), clock.us_at_seconds(m.end_s), keyframe)
+        StoredMoment(m, clock.us_at_seconds(m.start_s), clock.us_at_seconds(m.end_s), keyframe,
+                     base_score(m.kinds or (m.kind,), m.duration_s, m.people))
         for m, keyframe in zip(moments, keyframes, strict=True)
     ]
 
@@ -51,13 +52,14 @@ class RebuildReport:
 def rebuild_moments(db_path: Path, params: EventParams, progress: Progress | None = None) -> RebuildReport:
     """Run the rules again over every recording in the index (after thresholds changed). Each
     recording's moments are replaced in one transaction; key frames are re-read from the video
-    files, and a recording whose file is gone keeps its moments without key frames."""
+    files, and a recording whose file is gone keeps its moments without key frames. Scores follow
+    by themselves: the index keeps the counts their rarity is made of."""
     progress = progress or NullProgress()
     conn = connect(db_path, create=False)
     try:
         recordings = stored_moments.recordings_for_rebuild(conn)
         progress.start_batch(sum(r.last_s for r in recordings), len(recordings))
-        total, missing, cameras = 0, [], set()
+        total, missing = 0, []
         for rec in recordings:
             progress.start_file(Path(rec.path).name, rec.last_s)
             stored = list_tracks(conn, TrackFilter(recording=rec.path), with_boxes=True)
@@ -67,11 +69,8 @@ def rebuild_moments(db_path: Path, params: EventParams, progress: Progress | Non
             found = find_moments(Path(rec.path), tracks, Span(rec.first_s, rec.last_s), rec.clock, params,
                                  thumbnail_dir(db_path) / str(rec.recording_id))
             stored_moments.replace_moments(conn, rec.recording_id, rec.camera_id, found)
-            cameras.add(rec.camera_id)
             total += len(found)
             progress.end_file()
-        for camera_id in cameras:
-            stored_moments.rescore_camera(conn, camera_id, scores)
         progress.end_batch()
         return RebuildReport(len(recordings), total, tuple(missing))
     finally:

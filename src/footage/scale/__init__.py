@@ -1,1 +1,2 @@
-"""Spread indexing over processes or a Ray cluster: chunk plans, stitching, executors."""
+"""Where and in what pieces recordings are analysed: chunk plans, stitching, executors (this
+process, worker processes, a Ray cluster)."""

@@ -1,7 +1,9 @@
-"""Where chunks are analysed: this process, local worker processes, or (in
-:mod:`footage.scale.ray_cluster`) a Ray cluster. Each executor runs :func:`run_task` on every task
-and reports each task once, in the order they finish, to ``done`` in the calling thread (the index
-writer); a task whose worker died is run again elsewhere, so nothing is lost or counted twice.
+"""Where chunks are analysed: this process (:class:`InProcessExecutor`, the default), local worker
+processes, or (in :mod:`footage.scale.ray_cluster`) a Ray cluster. Each executor analyses every
+task and reports each once, in the order they finish, to its :class:`Listener` in the calling
+thread (the index writer); a task whose worker died is run again elsewhere, so nothing is lost or
+counted twice. Tasks are read from an iterable: this process takes one at a time (so a recording
+is registered just before it is analysed), a pool takes them all up front.
 """
 
 from __future__ import annotations
@@ -11,20 +13,24 @@ import logging
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
 from footage.config import DetectParams, Settings
 from footage.detect import load_detector
 from footage.detect.base import Detector
+from footage.errors import MediaError
 from footage.pipeline.analyse import ChunkResult, analyse_chunk
 from footage.scale.chunks import Chunk
 
-__all__ = ["ChunkTask", "Done", "Executor", "ProcessExecutor", "WorkerLostError", "for_one_core", "run_task"]
+__all__ = [
+    "ChunkTask", "Executor", "InProcessExecutor", "Listener", "ProcessExecutor", "WorkerLostError", "for_one_core", "run_task",
+]
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +49,14 @@ class WorkerLostError(RuntimeError):
     """A task's worker died on every attempt."""
 
 
-#: hears each task once, with its result or what went wrong
-Done = Callable[[ChunkTask, ChunkResult | BaseException], None]
+class Listener(Protocol):
+    """Hears what an executor does: ``done`` once per task, with its result or what went wrong;
+    ``started`` and ``advanced`` (media seconds read so far) only from an executor that analyses
+    in this process, so that progress can be shown frame by frame."""
+
+    def started(self, task: ChunkTask) -> None: ...
+    def advanced(self, task: ChunkTask, media_s: float) -> None: ...
+    def done(self, task: ChunkTask, result: ChunkResult | BaseException) -> None: ...
 
 
 class Executor(Protocol):
@@ -53,18 +65,46 @@ class Executor(Protocol):
     local: bool
 
     def describe(self) -> str: ...
-    def run(self, tasks: Sequence[ChunkTask], done: Done) -> None: ...
+    def run(self, tasks: Iterable[ChunkTask], listener: Listener) -> None: ...
+
+
+class InProcessExecutor:
+    """Each task in this process, one after the other, with ``detector`` (loaded once, by the
+    caller) and the settings as given: decoding ahead in a thread and the detection threads of
+    ``settings.detect`` use the machine's cores. A :class:`MediaError` (a file that cannot be
+    opened) is reported to the listener; anything else, an interrupt included, is raised."""
+
+    local = True
+
+    def __init__(self, detector: Detector) -> None:
+        self.detector = detector
+
+    def describe(self) -> str:
+        return "this process"
+
+    def run(self, tasks: Iterable[ChunkTask], listener: Listener) -> None:
+        for task in tasks:
+            listener.started(task)
+            try:
+                result = analyse_chunk(Path(task.path), task.chunk, task.settings, self.detector,
+                                       on_progress=partial(listener.advanced, task))
+            except MediaError as exc:
+                listener.done(task, exc)
+            else:
+                listener.done(task, result)
 
 
 _detectors: dict[DetectParams, Detector] = {}
 
 
 def run_task(task: ChunkTask) -> ChunkResult:
-    """What a worker does: analyse one chunk (the detector is loaded once per worker process)."""
-    params = task.settings.detect
+    """What a worker process does: analyse one chunk with the settings of a worker that has one
+    core of its own (:func:`for_one_core`; the detector is loaded once per worker process)."""
+    settings = for_one_core(task.settings)
+    params = settings.detect
     if params not in _detectors:
         _detectors[params] = load_detector(params)
-    return analyse_chunk(Path(task.path), task.chunk, task.settings, _detectors[params], overlap_decoding=False)
+    return analyse_chunk(Path(task.path), task.chunk, settings, _detectors[params], overlap_decoding=False)
 
 
 def for_one_core(settings: Settings) -> Settings:
@@ -91,7 +131,8 @@ class ProcessExecutor:
     def describe(self) -> str:
         return f"{self.workers} worker process(es) on this machine ({os.cpu_count()} cores)"
 
-    def run(self, tasks: Sequence[ChunkTask], done: Done) -> None:
+    def run(self, tasks: Iterable[ChunkTask], listener: Listener) -> None:
+        done = listener.done
         pending = dict(enumerate(tasks))
         tries: Counter[int] = Counter()
         while pending:
@@ -112,7 +153,8 @@ class ProcessExecutor:
                     log.warning("a worker process died; running its %d unfinished chunk(s) again", len(pending))
 
     @staticmethod
-    def _report(future: Future[ChunkResult], n: int, pending: dict[int, ChunkTask], done: Done) -> None:
+    def _report(future: Future[ChunkResult], n: int, pending: dict[int, ChunkTask],
+                done: Callable[[ChunkTask, ChunkResult | BaseException], None]) -> None:
         exc = future.exception()
         if isinstance(exc, BrokenProcessPool):
             raise exc

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from footage.errors import ConfigError
-from footage.scale.executors import ChunkTask, Done, run_task
+from footage.scale.executors import ChunkTask, Listener, run_task
 
 __all__ = ["RayExecutor"]
 
@@ -54,7 +54,8 @@ class RayExecutor:
     def describe(self) -> str:
         return f"the Ray cluster at {self.address}{self._resources}"
 
-    def run(self, tasks: Sequence[ChunkTask], done: Done) -> None:
+    def run(self, tasks: Iterable[ChunkTask], listener: Listener) -> None:
+        done = listener.done
         ray = _ray()
         started_here = not ray.is_initialized()
         if started_here:

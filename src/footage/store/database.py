@@ -5,6 +5,7 @@ Thumbnails and other files the index writes live in folders beside the database 
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,12 +52,22 @@ def connect(db_path: Path, *, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        _ensure_log2(conn)
         migrate(conn)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot use index {db_path}: {exc}") from exc
     except OSError as exc:
         raise StoreError(f"cannot create index {db_path}: {exc.strerror or exc}") from exc
     return conn
+
+
+def _ensure_log2(conn: sqlite3.Connection) -> None:
+    """Moment scores are computed in SQL with ``log2``; an SQLite built without its math
+    functions gets Python's (the same C function)."""
+    try:
+        conn.execute("SELECT log2(2)")
+    except sqlite3.OperationalError:
+        conn.create_function("log2", 1, math.log2, deterministic=True)
 
 
 @contextmanager

@@ -1,11 +1,20 @@
-"""The SQL for moments: store a recording's moments with their events, rescore a camera, list
-and fetch moments. Like :mod:`footage.store.queries`, every function takes a connection."""
+"""The SQL for moments: store a recording's moments with their events, list and fetch moments.
+Like :mod:`footage.store.queries`, every function takes a connection.
+
+A moment's score (:func:`footage.events.score.notability`) has a part of its own, stored as
+``base_score``, and a rarity that depends on the camera's other moments. The rarity is not
+stored with the moment: the triggers of schema 6 keep ``moment_counts`` (moments of visible
+recordings by camera and headline kind, and the rarity they give) up to date in the transaction
+that writes, replaces or deletes moments or changes a recording's visibility, and
+:data:`SCORE_SQL` adds the two when moments are read, so storing a recording costs the same on
+the first day of a camera as on the hundredth.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -14,9 +23,10 @@ from footage.store.database import transaction
 from footage.store.filters import Where
 from footage.store.records import VISIBLE, IndexedEvent, IndexedMoment, encode_spans
 from footage.time import WallClock, utc_from_us
-from footage.types import Moment, ScoreInput
+from footage.types import Moment
 
 __all__ = [
+    "SCORE_SQL",
     "MomentFilter",
     "RebuildTarget",
     "StoredMoment",
@@ -26,19 +36,25 @@ __all__ = [
     "list_moments",
     "recordings_for_rebuild",
     "replace_moments",
-    "rescore_camera",
 ]
+
+#: ``round(base_score + rarity, 3)`` of the moment ``m`` (the same as
+#: :func:`footage.events.score.notability`), its rarity kept beside the camera's counts
+SCORE_SQL = """round(m.base_score + COALESCE(
+    (SELECT n.rarity FROM moment_counts n WHERE n.camera_id = m.camera_id AND n.kind = m.kind), 0.0), 3)"""
 
 
 @dataclass(frozen=True)
 class StoredMoment:
     """A moment to store: what the rules found (subjects and tracks are the recording's local
-    track ids), its wall-clock bounds, and the key frame written for it."""
+    track ids), its wall-clock bounds, the key frame written for it, and its score before rarity
+    (:func:`footage.events.score.base_score`)."""
 
     moment: Moment
     start_utc_us: int
     end_utc_us: int
     keyframe: str | None
+    base_score: float = 0.0
 
 
 def insert_moments(conn: sqlite3.Connection, recording_id: int, camera_id: int, moments: Sequence[StoredMoment]) -> None:
@@ -53,10 +69,10 @@ def insert_moments(conn: sqlite3.Connection, recording_id: int, camera_id: int, 
         seen = sorted({row[2] for row in tracks if row[3] <= stored.end_utc_us and row[4] >= stored.start_utc_us})
         cursor = conn.execute(
             """INSERT INTO moments (recording_id, camera_id, kind, start_s, end_s, start_utc_us, end_utc_us, people,
-                   tracks, description, keyframe, score, labels, spans, seen, key_s)
+                   tracks, description, keyframe, base_score, labels, spans, seen, key_s)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (recording_id, camera_id, m.kind, m.start_s, m.end_s, stored.start_utc_us, stored.end_utc_us, m.people,
-             json.dumps([local[t] for t in m.tracks if t in local]), m.description, stored.keyframe, m.score,
+             json.dumps([local[t] for t in m.tracks if t in local]), m.description, stored.keyframe, stored.base_score,
              ",".join(m.labels), encode_spans((e.kind, e.duration_s) for e in m.events), ",".join(seen), m.key_s),
         )
         conn.executemany(
@@ -73,21 +89,6 @@ def replace_moments(conn: sqlite3.Connection, recording_id: int, camera_id: int,
     """:func:`insert_moments` in its own transaction (``footage events --rebuild``)."""
     with transaction(conn):
         insert_moments(conn, recording_id, camera_id, moments)
-
-
-def rescore_camera(conn: sqlite3.Connection, camera_id: int, score: Callable[[Sequence[ScoreInput]], list[float]]) -> None:
-    """Recompute every moment score of a camera, since rarity depends on all of its moments
-    (``score`` is :func:`footage.events.score.scores`)."""
-    rows = conn.execute(
-        f"""SELECT m.id, m.kind, m.end_s - m.start_s, m.people, (SELECT group_concat(e.kind) FROM events e
-                   WHERE e.moment_id = m.id) FROM moments m JOIN recordings r ON r.id = m.recording_id
-            WHERE m.camera_id = ? AND r.status IN {VISIBLE}""",
-        (camera_id,),
-    ).fetchall()
-    inputs = [ScoreInput(row[1], tuple((row[4] or row[1]).split(",")), float(row[2]), int(row[3])) for row in rows]
-    with transaction(conn):
-        conn.executemany("UPDATE moments SET score = ? WHERE id = ?",
-                         [(value, row[0]) for value, row in zip(score(inputs), rows, strict=True)])
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,12 @@ class MomentFilter:
     order: str = "time"
 
 
-_MOMENT_SELECT = """SELECT m.*, r.path, c.name AS camera,
+_MOMENT_SELECT = f"""SELECT m.*, {SCORE_SQL} AS score, r.path, c.name AS camera,
            (SELECT group_concat(DISTINCT e.kind) FROM events e WHERE e.moment_id = m.id) AS kinds
     FROM moments m JOIN recordings r ON r.id = m.recording_id JOIN cameras c ON c.id = m.camera_id"""
 
 
-_ORDERS = {"time": "m.start_utc_us, m.id", "latest": "m.start_utc_us DESC, m.id DESC", "score": "m.score DESC, m.start_utc_us"}
+_ORDERS = {"time": "m.start_utc_us, m.id", "latest": "m.start_utc_us DESC, m.id DESC", "score": "score DESC, m.start_utc_us"}
 
 
 def list_moments(conn: sqlite3.Connection, where: MomentFilter) -> list[IndexedMoment]:

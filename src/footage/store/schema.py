@@ -171,6 +171,68 @@ MIGRATIONS: tuple[str, ...] = (
         last_segment_utc_us INTEGER
     );
     """,
+    # 6: scores kept up to date without rescoring a camera's history: each moment's score before
+    # rarity (the weights below are those of footage.events.score when this shipped; later ones
+    # reach old moments with `footage events --rebuild`), and the moments of visible recordings
+    # counted by camera and headline kind with the rarity those counts give (footage.events.score.rarity),
+    # kept by triggers in the transaction that changes them: each change rewrites the rarity of the
+    # camera's few kinds, never its moments. Deleting a recording deletes its moments first, while it
+    # still counts as visible.
+    """
+    CREATE TEMP TABLE weights_at_6 (kind TEXT PRIMARY KEY, weight REAL NOT NULL);
+    INSERT INTO weights_at_6 VALUES ('handed_over', 3.0), ('played_catch', 3.0), ('adult_with_child', 2.5),
+        ('left_vehicle', 2.0), ('entered_vehicle', 2.0), ('vehicle_stopped_near_person', 2.0), ('together', 2.0),
+        ('approached', 1.5), ('sat_or_crouched', 1.5), ('lingered', 1.0), ('vehicle_stopped', 1.0),
+        ('vehicle_departed', 0.5), ('appeared', 0.0), ('left', 0.0);
+    DROP INDEX moments_by_score;
+    ALTER TABLE moments DROP COLUMN score;
+    ALTER TABLE moments ADD COLUMN base_score REAL NOT NULL DEFAULT 0;
+    UPDATE moments SET base_score =
+        COALESCE((SELECT max(w.weight) FROM events e JOIN weights_at_6 w ON w.kind = e.kind WHERE e.moment_id = moments.id),
+                 (SELECT w.weight FROM weights_at_6 w WHERE w.kind = moments.kind), 0.0)
+        + log2(1 + (end_s - start_s) / 60.0) + 0.5 * max(0, people - 1);
+    DROP TABLE weights_at_6;
+    CREATE TABLE moment_counts (
+        camera_id INTEGER NOT NULL REFERENCES cameras(id),
+        kind TEXT NOT NULL,
+        moments INTEGER NOT NULL,
+        rarity REAL NOT NULL DEFAULT 0,
+        PRIMARY KEY (camera_id, kind)
+    ) WITHOUT ROWID;
+    INSERT INTO moment_counts (camera_id, kind, moments)
+        SELECT m.camera_id, m.kind, COUNT(*) FROM moments m JOIN recordings r ON r.id = m.recording_id
+        WHERE r.status IN ('done', 'damaged') GROUP BY m.camera_id, m.kind;
+    UPDATE moment_counts SET rarity = log2(
+        (1.0 + (SELECT SUM(t.moments) FROM moment_counts t WHERE t.camera_id = moment_counts.camera_id)) / (moments + 1.0));
+    CREATE TRIGGER moment_counts_insert AFTER INSERT ON moments
+    WHEN (SELECT status FROM recordings WHERE id = new.recording_id) IN ('done', 'damaged') BEGIN
+        INSERT INTO moment_counts (camera_id, kind, moments) VALUES (new.camera_id, new.kind, 1)
+            ON CONFLICT (camera_id, kind) DO UPDATE SET moments = moments + 1;
+        UPDATE moment_counts SET rarity = log2(
+            (1.0 + (SELECT SUM(t.moments) FROM moment_counts t WHERE t.camera_id = new.camera_id)) / (moments + 1.0))
+            WHERE camera_id = new.camera_id;
+    END;
+    CREATE TRIGGER moment_counts_delete AFTER DELETE ON moments
+    WHEN (SELECT status FROM recordings WHERE id = old.recording_id) IN ('done', 'damaged') BEGIN
+        UPDATE moment_counts SET moments = moments - 1 WHERE camera_id = old.camera_id AND kind = old.kind;
+        UPDATE moment_counts SET rarity = log2(
+            (1.0 + (SELECT SUM(t.moments) FROM moment_counts t WHERE t.camera_id = old.camera_id)) / (moments + 1.0))
+            WHERE camera_id = old.camera_id;
+    END;
+    CREATE TRIGGER moment_counts_visibility AFTER UPDATE OF status ON recordings
+    WHEN (old.status IN ('done', 'damaged')) <> (new.status IN ('done', 'damaged')) BEGIN
+        INSERT INTO moment_counts (camera_id, kind, moments)
+            SELECT camera_id, kind, CASE WHEN new.status IN ('done', 'damaged') THEN COUNT(*) ELSE -COUNT(*) END
+            FROM moments WHERE recording_id = new.id GROUP BY camera_id, kind
+            ON CONFLICT (camera_id, kind) DO UPDATE SET moments = moments + excluded.moments;
+        UPDATE moment_counts SET rarity = log2(
+            (1.0 + (SELECT SUM(t.moments) FROM moment_counts t WHERE t.camera_id = moment_counts.camera_id)) / (moments + 1.0))
+            WHERE camera_id IN (SELECT DISTINCT camera_id FROM moments WHERE recording_id = new.id);
+    END;
+    CREATE TRIGGER recording_moments_first BEFORE DELETE ON recordings BEGIN
+        DELETE FROM moments WHERE recording_id = old.id;
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,7 +1,7 @@
 """Indexing jobs started from the web page: a queue, one worker thread, and snapshots of progress.
 
 The index has one writer, so one daemon worker thread runs the jobs one at a time, in the order
-they were submitted, each through :func:`footage.pipeline.indexer.index_paths`. What the page
+they were submitted, each through :func:`footage.pipeline.index.index_paths`. What the page
 shows of a job is a :class:`JobView`, a frozen snapshot: the worker publishes a new snapshot
 (``dataclasses.replace``) under a lock whenever progress is reported, and request handlers only
 ever read whole snapshots, so they never see a half-updated job and never wait on indexing.
@@ -28,7 +28,8 @@ from typing import Any
 from footage.config import Settings
 from footage.detect import Detector, load_detector
 from footage.errors import FootageError, RequestError
-from footage.pipeline.indexer import IndexReport, index_paths
+from footage.pipeline.index import index_paths
+from footage.pipeline.outcome import IndexReport
 from footage.pipeline.progress import Progress
 
 __all__ = ["JobRunner", "JobView", "allowed_path"]

@@ -1,0 +1,35 @@
+"""What indexing says about each path it was given, and about the whole run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["FileOutcome", "IndexReport"]
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one path: ``status`` is ``indexed``, ``skipped`` (already in the index),
+    ``damaged`` (indexed up to a fault), or ``failed``; ``reason`` says why for the last three."""
+
+    path: str
+    status: str
+    reason: str | None = None
+    tracks: int = 0
+    moments: int = 0
+    media_s: float = 0.0
+    wall_s: float = 0.0
+
+    @property
+    def speed(self) -> float:
+        """Seconds of video per wall-clock second."""
+        return self.media_s / self.wall_s if self.wall_s > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    outcomes: tuple[FileOutcome, ...]
+
+    @property
+    def problems(self) -> tuple[FileOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status in ("failed", "damaged"))
