@@ -24,7 +24,7 @@ from footage.events.score import scores
 from footage.ingest.clock import wall_clock_start
 from footage.ingest.discover import discover
 from footage.ingest.fingerprint import fingerprint
-from footage.ingest.pyav_source import PyAVSource
+from footage.ingest.source import PyAVSource
 from footage.pipeline.analyse import ChunkResult, analyse_chunk, whole
 from footage.pipeline.moments import find_moments, trajectory
 from footage.pipeline.progress import NullProgress, Progress
