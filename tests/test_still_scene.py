@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from footage.ingest.still import Action, StillScene, Step
+from footage.ingest.still import Action, Step, StillScene
 
 
 def _gop(scene: StillScene, start_s: float, *, frames: int = 10, fps: float = 10.0, size: int = 300) -> list[Step]:
