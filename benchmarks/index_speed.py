@@ -430,7 +430,8 @@ def naive_worker(path: Path) -> dict[str, Any]:
 def decode_worker(path: Path, params: dict[str, Any]) -> dict[str, Any]:
     """Iterate ``PyAVSource(path, SourceParams(**params)).samples()`` and report its counters."""
     from footage.errors import FootageError
-    from footage.ingest.pyav_source import PyAVSource, SourceParams
+    from footage.ingest.params import SourceParams
+    from footage.ingest.source import PyAVSource
 
     error = None
     with PyAVSource(path, SourceParams(**params)) as source:

@@ -8,7 +8,8 @@ import av
 import pytest
 
 from conftest import FOOTAGE, MakeClip, h264
-from footage.ingest.pyav_source import PyAVSource, SourceParams
+from footage.ingest.params import SourceParams
+from footage.ingest.source import PyAVSource
 
 REAL_CLIPS = [
     "pets09_s2l1/vtest.avi",

@@ -15,8 +15,10 @@ import pytest
 
 from conftest import h264
 from footage.errors import CorruptMediaError
-from footage.ingest.pyav_source import DecodeStats, PyAVSource, Sample, SourceParams
+from footage.ingest.params import SourceParams
+from footage.ingest.samples import DecodeStats, Sample
 from footage.ingest.sampling import Sampler
+from footage.ingest.source import PyAVSource
 from test_source import REAL_CLIPS, STILL_THEN_MOTION, _decode_indices
 
 EVERY_SAMPLE = SourceParams(motion_gate=False)

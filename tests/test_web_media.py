@@ -237,14 +237,14 @@ def test_failure_part_way_removes_the_partial_copy(make_clip: MakeClip, tmp_path
     clip = make_clip("a.avi", *TESTSRC, "-t", "2", "-c:v", "msmpeg4v3")
     cache = tmp_path / "cache"
     seen: list[str] = []
-    real_transcode = playable._transcode
+    real_transcode = playable.transcode_into
 
     def failing_transcode(*args: object) -> None:
         real_transcode(*args)  # type: ignore[arg-type]
         seen.extend(p.name for p in cache.iterdir())
         raise av.error.InvalidDataError(-1094995529, "Invalid data found when processing input")
 
-    monkeypatch.setattr(playable, "_transcode", failing_transcode)
+    monkeypatch.setattr(playable, "transcode_into", failing_transcode)
     with pytest.raises(CorruptMediaError, match="Invalid data"):
         playable_video(clip, cache, "a")
     assert len(seen) == 1 and seen[0].startswith("a.") and seen[0].endswith(".part.mp4")

@@ -38,7 +38,8 @@ from footage.errors import (
 )
 from footage.events import EVENT_KINDS, Analysis, EventParams, analyse
 from footage.ingest.mot import read_mot
-from footage.ingest.pyav_source import PyAVSource, SourceParams
+from footage.ingest.params import SourceParams
+from footage.ingest.source import PyAVSource
 from footage.pipeline.export import ExportReport, ExportRequest, export_clip
 from footage.pipeline.index import index_paths
 from footage.pipeline.moments import RebuildReport, rebuild_moments

@@ -4,7 +4,7 @@ A settings file is TOML with up to seven tables, each optional::
 
     timezone = "Europe/Berlin"      # how to read times without a zone (file names, --start)
 
-    [ingest]                        # footage.ingest.pyav_source.SourceParams
+    [ingest]                        # footage.ingest.params.SourceParams
     detect_fps = 5.0
     [detect]                        # DetectParams below
     classes = ["person", "car"]
@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from footage.errors import ConfigError
 from footage.events.params import EventParams
-from footage.ingest.pyav_source import SourceParams
+from footage.ingest.params import SourceParams
 from footage.labels import DEFAULT_CLASSES
 from footage.search.params import SearchParams
 from footage.track.bytetrack import ByteTrackParams

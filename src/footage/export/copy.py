@@ -8,7 +8,7 @@ Exactness, with integer timestamps throughout:
   span's first frame is shown at time 0.
 * **end**: packets shown after the span are dropped, except a reference frame that B-frames of
   the span need to be decoded (:mod:`footage.export.span_cut`); the presentation is then cut
-  back to the span (:mod:`footage.export.edit_list`).
+  back to the span (:mod:`footage.media.edit_list`).
 * **pieces** (a moment running across two recordings) are joined, each piece's times shifted to
   follow the previous one.
 
@@ -27,7 +27,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from footage.errors import FootageError, StreamCopyError
-from footage.export.remux import Mp4Copy, Source, open_source
+from footage.export.remux import Mp4Copy
+from footage.media.input import Input, open_input
 
 __all__ = ["CopyReport", "Piece", "StreamCopyError", "copy_pieces"]
 
@@ -71,7 +72,7 @@ def copy_pieces(pieces: Sequence[Piece], out: Path) -> CopyReport:
     out = Path(out)
     part = out.with_name(f".{out.stem}.part.mp4")
     with ExitStack() as stack:
-        sources = [open_source(Path(piece.path), stack) for piece in pieces]
+        sources = [stack.enter_context(open_input(Path(piece.path))) for piece in pieces]
         spans = [_span(piece, source) for piece, source in zip(pieces, sources, strict=True)]
         _check_joinable(sources)
         _check_folder(out)
@@ -87,7 +88,7 @@ def copy_pieces(pieces: Sequence[Piece], out: Path) -> CopyReport:
     return report
 
 
-def _span(piece: Piece, source: Source) -> tuple[int, int]:
+def _span(piece: Piece, source: Input) -> tuple[int, int]:
     """The piece as ``[start_pts, end_pts)`` of its stream; a span outside the recording is an error."""
     start_s, end_s = piece.start_s, piece.end_s
     if not (math.isfinite(start_s) and math.isfinite(end_s)) or end_s <= start_s:
@@ -104,13 +105,13 @@ def _ticks(seconds: float, time_base: Fraction) -> int:
     return round(Fraction(seconds) / time_base)
 
 
-def _check_joinable(sources: Sequence[Source]) -> None:
+def _check_joinable(sources: Sequence[Input]) -> None:
     first = sources[0]
     for number, source in enumerate(sources[1:], start=2):
         if source.describe() != first.describe():
             reason = f"piece {number} is {source.describe()}, piece 1 {first.describe()}; a stream copy cannot join them"
             raise StreamCopyError(source.path, reason)
-        if source.stream.codec_context.extradata != first.stream.codec_context.extradata:
+        if source.extradata != first.extradata:
             reason = f"piece {number} was encoded with other settings than piece 1; a stream copy cannot join them"
             raise StreamCopyError(source.path, reason)
 
@@ -125,7 +126,7 @@ def _check_folder(out: Path) -> None:
         raise FootageError(f"cannot write {out}: it is a folder")
 
 
-def _write(sources: Sequence[Source], spans: Sequence[tuple[int, int]], part: Path, out: Path) -> CopyReport:
+def _write(sources: Sequence[Input], spans: Sequence[tuple[int, int]], part: Path, out: Path) -> CopyReport:
     """Copy the spans into ``part``; returns the report for ``out``."""
     # a timescale every source's ticks convert to exactly
     timescale = math.lcm(*(source.time_base.denominator for source in sources))

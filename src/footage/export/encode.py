@@ -11,28 +11,22 @@ from __future__ import annotations
 
 import math
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
-from typing import cast
 
-import av
 import numpy as np
 import numpy.typing as npt
-from av.video.codeccontext import VideoCodecContext
-from av.video.frame import PictureType
 from PIL import Image, ImageDraw, ImageFont
 
 from footage.errors import FootageError
 from footage.export.pixelate import hide_in_yuv420
 from footage.export.redact import Region
+from footage.media.h264 import EncodedPacket, X264Session, write_h264_mp4
+from footage.media.input import VideoFrame
+from footage.media.pictures import as_yuv420, image, is_yuv420, rgb_to_yuv420, yuv420_frame
 
 __all__ = ["EncodeOptions", "EncodeReport", "SegmentedClip", "partial_name", "write_clip"]
-
-#: H.264 wants even sizes; the encoder's pictures are 4:2:0
-_PIX_FMT = "yuv420p"
-
 
 @dataclass(frozen=True)
 class EncodeOptions:
@@ -65,13 +59,6 @@ def partial_name(path: Path) -> Path:
     return path.with_name(f".{path.stem}.part{path.suffix}")
 
 
-def _yuv_of_rgb(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
-    """An HxWx3 RGB picture (even sides) as a (H * 3 / 2, W) yuv420p array (BT.601, limited range)."""
-    picture = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
-    yuv: npt.NDArray[np.uint8] = picture.reformat(format=_PIX_FMT).to_ndarray()  # type: ignore[assignment]
-    return yuv
-
-
 class _Caption:
     """A caption band rendered once, pasted into the bottom rows of every picture."""
 
@@ -80,7 +67,7 @@ class _Caption:
         self.rows = min(height, 2 * size + (2 * size) % 2)
         band = Image.new("RGB", (width, self.rows), (0, 0, 0))
         ImageDraw.Draw(band).text((size, size // 2), text, fill=(255, 255, 255), font=ImageFont.load_default(size=size))
-        yuv = _yuv_of_rgb(np.asarray(band))
+        yuv = rgb_to_yuv420(np.asarray(band))
         self.luma = yuv[: self.rows]
         self.chroma = (yuv[self.rows: self.rows + self.rows // 4].reshape(self.rows // 2, width // 2),
                        yuv[self.rows + self.rows // 4:].reshape(self.rows // 2, width // 2))
@@ -92,32 +79,18 @@ class _Caption:
             plane[(height - self.rows) // 2:] = chroma
 
 
-def _even_yuv(frame: av.VideoFrame, width: int, height: int) -> npt.NDArray[np.uint8]:
-    """The frame as a yuv420p array of the even ``width`` x ``height`` (an odd last row or column
-    is dropped; other pixel formats are converted)."""
-    if frame.format.name != _PIX_FMT or frame.width != width or frame.height != height:
-        frame = frame.reformat(width=width, height=height, format=_PIX_FMT) if (frame.width, frame.height) == (
-            width, height) else _cropped(frame, width, height)
-    yuv: npt.NDArray[np.uint8] = frame.to_ndarray()  # type: ignore[assignment]
-    return yuv
-
-
-def _cropped(frame: av.VideoFrame, width: int, height: int) -> av.VideoFrame:
-    rgb: npt.NDArray[np.uint8] = frame.to_ndarray(format="rgb24")  # type: ignore[assignment]
-    return av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb[:height, :width]), format="rgb24").reformat(format=_PIX_FMT)
-
-
-def _picture(frame: av.VideoFrame, width: int, height: int, regions: Sequence[Region],
-             caption: _Caption | None) -> av.VideoFrame:
-    """The frame to encode: the decoded one itself when nothing changes, else a new yuv420p one."""
-    if not regions and caption is None and (frame.format.name, frame.width, frame.height) == (_PIX_FMT, width, height):
+def _picture(frame: VideoFrame, width: int, height: int, regions: Sequence[Region],
+             caption: _Caption | None) -> VideoFrame:
+    """The frame to encode: the decoded one itself when nothing changes, else a new yuv420p one
+    (H.264 wants even sizes: an odd last row or column is dropped)."""
+    if not regions and caption is None and is_yuv420(frame, width, height):
         return frame
-    yuv = _even_yuv(frame, width, height)
+    yuv = as_yuv420(frame, width, height)
     if regions:
         hide_in_yuv420(yuv, width, height, regions)
     if caption is not None:
         caption.paste(yuv, width, height)
-    return av.VideoFrame.from_ndarray(yuv, format=_PIX_FMT)
+    return yuv420_frame(yuv)
 
 
 @dataclass
@@ -160,13 +133,13 @@ class SegmentedClip:
         """The piece holding ``frame`` (0-based)."""
         return next(i for i, s in enumerate(self.segments) if s.first <= frame < s.first + s.count)
 
-    def encode(self, frames: Iterable[tuple[float, av.VideoFrame, Sequence[Region]]], duration_s: float = 0.0) -> None:
+    def encode(self, frames: Iterable[tuple[float, VideoFrame, Sequence[Region]]], duration_s: float = 0.0) -> None:
         """Encode every frame of the clip (clip seconds, decoded frame, regions to hide), cutting a
         new piece every ``segment_s``; previews for a GIF are kept when ``options.gif`` is set.
         Raises :class:`FootageError` when no frame comes."""
         step_s = max(1.0 / self.options.gif_fps, duration_s / self.options.gif_frames)
         next_preview_s, start_s = 0.0, -math.inf
-        batch: list[tuple[av.VideoFrame, Sequence[Region]]] = []
+        batch: list[tuple[VideoFrame, Sequence[Region]]] = []
         for clip_s, frame, regions in frames:
             if not self.times_ms:
                 self.width, self.height = frame.width - frame.width % 2, frame.height - frame.height % 2
@@ -187,11 +160,11 @@ class SegmentedClip:
         if not self.times_ms:
             raise FootageError("no frame of the recordings lies in the span asked for")
 
-    def redo(self, frames: Iterable[tuple[float, av.VideoFrame, Sequence[Region]]], segments: set[int]) -> None:
+    def redo(self, frames: Iterable[tuple[float, VideoFrame, Sequence[Region]]], segments: set[int]) -> None:
         """Encode the pieces ``segments`` again from ``frames`` (every frame of the clip in order,
         as :meth:`encode` had them; only those of the pieces named are used)."""
         wanted = {i: self.segments[i] for i in segments}
-        batches: dict[int, list[tuple[av.VideoFrame, Sequence[Region]]]] = {i: [] for i in wanted}
+        batches: dict[int, list[tuple[VideoFrame, Sequence[Region]]]] = {i: [] for i in wanted}
         last = max(s.first + s.count for s in wanted.values()) if wanted else 0
         for index, (_, frame, regions) in enumerate(frames):
             if index >= last:
@@ -205,26 +178,14 @@ class SegmentedClip:
             raise FootageError(f"the recordings gave fewer frames on a second reading than the {self.frames} "
                                "written; they changed during the export")
 
-    def _encoder(self) -> VideoCodecContext:
-        codec = cast(VideoCodecContext, av.CodecContext.create("libx264", "w"))
-        codec.width, codec.height, codec.pix_fmt = self.width, self.height, _PIX_FMT
-        codec.time_base, codec.framerate = Fraction(1, 1000), Fraction(25)
-        codec.max_b_frames = 0  # decode order is presentation order, in every piece alike
-        # a53cc off: closed captions a camera put in its frames' side data stay out of the clip
-        codec.options = {"preset": self.options.preset, "crf": str(self.options.crf), "a53cc": "0"}
-        codec.open()
-        return codec
-
-    def _encode_segment(self, number: int, first: int, batch: list[tuple[av.VideoFrame, Sequence[Region]]]) -> None:
+    def _encode_segment(self, number: int, first: int, batch: list[tuple[VideoFrame, Sequence[Region]]]) -> None:
         segment = _Segment(first, len(batch), self.folder / f"{number:06d}.h264")
-        encoder = self._encoder()
+        encoder = X264Session(self.width, self.height, preset=self.options.preset, crf=self.options.crf)
         with segment.data.open("wb") as data:
-            def keep(packets: list[av.Packet]) -> None:
+            def keep(packets: list[EncodedPacket]) -> None:
                 for packet in packets:
-                    payload = bytes(packet)
-                    segment.packets.append((data.tell(), len(payload), int(packet.pts or 0), int(packet.dts or 0),
-                                            bool(packet.is_keyframe)))
-                    data.write(payload)
+                    segment.packets.append((data.tell(), len(packet.data), packet.pts, packet.dts, packet.keyframe))
+                    data.write(packet.data)
 
             for offset, (frame, regions) in enumerate(batch):
                 index = first + offset
@@ -234,31 +195,24 @@ class SegmentedClip:
                     segment.regions += len(regions)
                 if index in self._preview_frames:
                     small_h = max(2, round(self.height * self.options.gif_width / self.width))
-                    self.previews[index] = picture.reformat(width=self.options.gif_width, height=small_h,
-                                                            format="rgb24").to_image()
-                picture.pts, picture.time_base = self.times_ms[index], Fraction(1, 1000)
-                picture.pict_type = PictureType.NONE  # a decoded frame's own type would force x264's choice
-                keep(encoder.encode(picture))
-            keep(encoder.encode(None))
+                    self.previews[index] = image(picture, self.options.gif_width, small_h)
+                keep(encoder.encode(picture, self.times_ms[index]))
+            keep(encoder.finish())
         if number < len(self.segments):
             self.segments[number] = segment
         else:
             self.segments.append(segment)
 
+    def _packets(self) -> Iterator[EncodedPacket]:
+        """The pieces' packets in order, read back from their files."""
+        for segment in self.segments:
+            payload = segment.data.read_bytes()
+            for offset, size, pts, dts, key in segment.packets:
+                yield EncodedPacket(payload[offset: offset + size], pts, dts, key)
+
     def write(self, path: Path) -> EncodeReport:
         """Mux the pieces into the MP4 at ``path`` (and write the GIF at ``options.gif``)."""
-        with av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as output:
-            stream = output.add_stream("h264", rate=Fraction(25))
-            stream.width, stream.height, stream.pix_fmt = self.width, self.height, _PIX_FMT
-            stream.time_base = Fraction(1, 1000)
-            for segment in self.segments:
-                payload = segment.data.read_bytes()
-                for offset, size, pts, dts, key in segment.packets:
-                    packet = av.Packet(payload[offset: offset + size])
-                    packet.pts, packet.dts, packet.time_base = pts, dts, Fraction(1, 1000)
-                    packet.is_keyframe = key
-                    packet.stream = stream
-                    output.mux(packet)
+        write_h264_mp4(path, self.width, self.height, self._packets())
         gif = self.options.gif
         if gif is not None and self.previews:
             pictures = [self.previews[i] for i in sorted(self.previews)]
@@ -268,7 +222,7 @@ class SegmentedClip:
                             round(self.times_ms[-1] / 1000, 3))
 
 
-def write_clip(frames: Iterable[tuple[float, av.VideoFrame, Sequence[Region]]], path: Path, options: EncodeOptions,
+def write_clip(frames: Iterable[tuple[float, VideoFrame, Sequence[Region]]], path: Path, options: EncodeOptions,
                duration_s: float = 0.0) -> EncodeReport:
     """Encode ``frames`` (clip seconds, decoded frame, regions to hide in it) into the MP4 at
     ``path`` (and a GIF at ``options.gif`` previewing about ``duration_s`` seconds), in one go.

@@ -16,13 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-import av
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
 from footage.export.decode import shrunk_bgr
 from footage.export.redact import Box, Region, grown
+from footage.media.input import VideoFrame
+from footage.media.pictures import bgr
 
 __all__ = ["CheckResult", "Finding", "VerifyParams", "check_views", "check_widths", "fixes", "views"]
 
@@ -119,13 +120,13 @@ MayStay = Callable[[float, Box], bool]
 Views = tuple[int, float, list[tuple[npt.NDArray[np.uint8], float]]]
 
 
-def views(frames: Iterable[tuple[int, float, av.VideoFrame]], detect_width: int, params: VerifyParams) -> Iterator[Views]:
+def views(frames: Iterable[tuple[int, float, VideoFrame]], detect_width: int, params: VerifyParams) -> Iterator[Views]:
     """Each frame of a decoded clip at every width of :func:`check_widths`: at its own width the
     very pixels decoded, narrower ones averaged down from those, wider ones enlarged by FFmpeg."""
     widths: tuple[int, ...] = ()
     for index, clip_s, frame in frames:
         widths = widths or check_widths(frame.width, detect_width, params)
-        own: npt.NDArray[np.uint8] = frame.to_ndarray(format="bgr24")  # type: ignore[assignment]
+        own = bgr(frame)
         images = []
         for width in widths:
             if width == frame.width:

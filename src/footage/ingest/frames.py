@@ -6,11 +6,12 @@ import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import av
 import numpy as np
 import numpy.typing as npt
 
-from footage.errors import MediaOpenError
+from footage.errors import CorruptMediaError, MediaOpenError
+from footage.media.input import Input, VideoFrame, open_input
+from footage.media.pictures import scaled_rgb
 
 __all__ = ["grab_frames"]
 
@@ -25,34 +26,24 @@ def grab_frames(
     were scaled by. Seeks to the keyframe before each time and decodes forward. A time that
     cannot be decoded is skipped with a log line; a file that cannot be opened raises
     :class:`MediaOpenError`."""
-    try:
-        container = av.open(str(path), metadata_errors="ignore")
-    except (av.error.FFmpegError, OSError) as exc:
-        raise MediaOpenError(path, f"cannot open it for key frames ({exc})") from exc
-    with container:
-        stream = container.streams.video[0]
-        time_base = stream.time_base
-        if time_base is None:
-            raise MediaOpenError(path, "video stream has no time base")
+    with open_input(path, error=lambda why: MediaOpenError(path, f"cannot open it for key frames ({why})")) as source:
         for target in sorted(times_s):
             try:
-                found = _frame_at(container, stream, target, float(time_base))
-            except av.error.FFmpegError as exc:
-                log.warning("%s: no key frame at %.1f s: %s", path, target, exc)
+                found = _frame_at(source, target)
+            except CorruptMediaError as exc:
+                log.warning("%s: no key frame at %.1f s: %s", path, target, exc.reason)
                 continue
             if found is None:
                 continue
             scale = min(1.0, max_width / found.width)
             width, height = max(2, round(found.width * scale) // 2 * 2), max(2, round(found.height * scale) // 2 * 2)
-            image = np.asarray(found.reformat(width=width, height=height, format="rgb24").to_ndarray(), dtype=np.uint8)
-            yield target, image, width / found.width
+            yield target, scaled_rgb(found, width, height), width / found.width
 
 
-def _frame_at(container: av.container.InputContainer, stream: av.video.stream.VideoStream, target: float,
-              time_base: float) -> av.VideoFrame | None:
-    container.seek(max(0, int(target / time_base)), stream=stream, backward=True, any_frame=False)
+def _frame_at(source: Input, target: float) -> VideoFrame | None:
+    time_base = float(source.time_base)
     last = None
-    for frame in container.decode(stream):
+    for frame in source.frames(lambda why: CorruptMediaError(source.path, why), seek_pts=max(0, int(target / time_base))):
         last = frame
         if frame.pts is not None and frame.pts * time_base >= target - 1e-6:
             return frame

@@ -1,5 +1,5 @@
-"""Record an RTSP camera's main stream into segment files by stream copy (the only module in
-``footage.live`` that imports PyAV).
+"""Record an RTSP camera's main stream into segment files by stream copy (FFmpeg's side is
+:mod:`footage.media`).
 
 The video stream's packets are copied, not re-encoded (audio is dropped), into MP4 segments laid
 out by :mod:`footage.live.layout`. A segment is written under a ``.part`` name and renamed when it
@@ -29,12 +29,12 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from fractions import Fraction
 from pathlib import Path
 
-import av
-import av.error
-
-from footage.errors import MediaError
+from footage.errors import FootageError, MediaError
 from footage.live.backoff import RetryPolicy
 from footage.live.layout import partial_path, segment_path
+from footage.media.errors import ffmpeg_errors
+from footage.media.input import Input, Packet, open_camera
+from footage.media.output import Mp4Output
 
 __all__ = [
     "FRAGMENTED_MOVFLAGS", "GapInfo", "SegmentInfo", "StateCallback", "explain", "free_segment_path", "is_fatal", "record",
@@ -105,13 +105,17 @@ def _redact(url: str) -> str:
     return _CREDENTIALS.sub("//***@", url)
 
 
-def _reason(exc: BaseException) -> str:
-    return str(getattr(exc, "strerror", None) or exc).strip() or type(exc).__name__
+class _StreamDownError(FootageError):
+    """The camera's stream cannot be opened or broke off: retried here, never raised further.
+    ``reason`` is FFmpeg's (the URL, which may hold a password, is left out)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
 
 
-def _open(url: str, timeout_s: float) -> av.container.InputContainer:
-    options = {"rtsp_transport": "tcp", "timeout": str(int(timeout_s * 1_000_000))}
-    return av.open(url, options=options, timeout=(timeout_s, timeout_s))
+def _segment_error(part: Path, doing: str) -> Callable[[str], MediaError]:
+    return lambda why: MediaError(part, f"cannot {doing} ({why})")
 
 
 def free_segment_path(path: Path, own_part: Path | None = None) -> Path:
@@ -135,7 +139,7 @@ class _Target:
 class _SegmentWriter:
     """One segment being written: packets re-timed to start at 0, muxed into ``<name>.mp4.part``."""
 
-    def __init__(self, target: _Target, template: av.video.stream.VideoStream, first: av.Packet,
+    def __init__(self, target: _Target, template: Input, first: Packet,
                  start_utc: datetime) -> None:
         self.target = target
         self.part = partial_path(free_segment_path(segment_path(target.root, target.camera, start_utc, target.zone)))
@@ -148,19 +152,17 @@ class _SegmentWriter:
         self._last_dts: int | None = None
         self._end_pts = 0
         self._step = 0
-        try:
+        with ffmpeg_errors(_segment_error(self.part, "start a segment"), os_errors="translate"):
             self.part.parent.mkdir(parents=True, exist_ok=True)
-            self._out = av.open(str(self.part), "w", format="mp4", options={"movflags": FRAGMENTED_MOVFLAGS})
-            self._out.metadata["creation_time"] = start_utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            self._stream = self._out.add_stream_from_template(template)
-        except (av.error.FFmpegError, OSError) as exc:
-            raise MediaError(self.part, f"cannot start a segment ({_reason(exc)})") from exc
+            self._out = Mp4Output(self.part, {"movflags": FRAGMENTED_MOVFLAGS},
+                                  metadata={"creation_time": start_utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")})
+            self._out.copy_stream_of(template)
 
-    def elapsed_s(self, packet: av.Packet) -> float:
+    def elapsed_s(self, packet: Packet) -> float:
         stamp = packet.dts if packet.dts is not None else packet.pts
         return float((stamp - self._origin) * self._time_base) if stamp is not None else 0.0
 
-    def write(self, packet: av.Packet, arrival_utc: datetime) -> None:
+    def write(self, packet: Packet, arrival_utc: datetime) -> None:
         if packet.pts is None:
             return
         self.start_utc = min(self.start_utc, arrival_utc - timedelta(seconds=self.elapsed_s(packet)))
@@ -173,35 +175,29 @@ class _SegmentWriter:
             self._step = packet.dts - self._last_dts
         self._last_dts = packet.dts
         self._end_pts = max(self._end_pts, packet.pts + (packet.duration or self._step))
-        packet.stream = self._stream
-        try:
+        with ffmpeg_errors(_segment_error(self.part, "write the segment"), os_errors="translate"):
             self._out.mux(packet)
-        except (av.error.FFmpegError, OSError) as exc:
-            raise MediaError(self.part, f"cannot write the segment ({_reason(exc)})") from exc
         self.frames += 1
 
     def close(self) -> SegmentInfo:
         """Finish the file (trailer written, so it plays) and give it its final name."""
         target = self.target
-        try:
+        with ffmpeg_errors(_segment_error(self.part, "close the segment"), os_errors="translate"):
             self._out.close()
             path = free_segment_path(segment_path(target.root, target.camera, self.start_utc, target.zone), self.part)
             path.parent.mkdir(parents=True, exist_ok=True)
             self.part.replace(path)
-        except (av.error.FFmpegError, OSError) as exc:
-            raise MediaError(self.part, f"cannot close the segment ({_reason(exc)})") from exc
         end_utc = self.start_utc + timedelta(seconds=float(self._end_pts * self._time_base))
         return SegmentInfo(self.camera, path, self.start_utc, end_utc, self.frames)
 
 
-def _copy(container: av.container.InputContainer, target: _Target, stop: threading.Event,
+def _copy(source: Input | None, target: _Target, stop: threading.Event,
           on_segment: Callable[[SegmentInfo], None] | None) -> tuple[str, datetime]:
     """Copy packets into segments until the stream ends or ``stop``; returns why it ended and the
     arrival time of the last packet."""
     last_arrival = _now()
-    if not container.streams.video:
+    if source is None:
         return "no video stream", last_arrival
-    stream = container.streams.video[0]
     writer: _SegmentWriter | None = None
 
     def finish() -> None:
@@ -213,15 +209,15 @@ def _copy(container: av.container.InputContainer, target: _Target, stop: threadi
             if on_segment is not None:
                 on_segment(info)
 
-    packets = container.demux(stream)
+    packets = source.packets(error=_StreamDownError)
     try:
         while not stop.is_set():
             try:
                 packet = next(packets)
             except StopIteration:
                 return "end of stream", last_arrival
-            except (av.error.FFmpegError, OSError) as exc:
-                return _reason(exc), last_arrival
+            except _StreamDownError as exc:
+                return exc.reason, last_arrival
             if packet.pts is None or packet.size == 0:
                 continue
             last_arrival = _now()
@@ -230,7 +226,7 @@ def _copy(container: av.container.InputContainer, target: _Target, stop: threadi
             if writer is None:
                 if not packet.is_keyframe:
                     continue
-                writer = _SegmentWriter(target, stream, packet, last_arrival)
+                writer = _SegmentWriter(target, source, packet, last_arrival)
             writer.write(packet, last_arrival)
         return "stopped", last_arrival
     finally:
@@ -259,9 +255,9 @@ def record(url: str, camera: str, root: Path, *, segment_s: float = 60.0, zone: 
     tell = on_state or (lambda state, detail: None)
     while not stop.is_set():
         try:
-            container = _open(url, timeout_s)
-        except (av.error.FFmpegError, OSError) as exc:
-            repeated, reason = reason == _reason(exc), _reason(exc)
+            source = open_camera(url, timeout_s, _StreamDownError)
+        except _StreamDownError as exc:
+            repeated, reason = reason == exc.reason, exc.reason
             delays = delays or policy.delays(rng)
             delay = next(delays)
             log.log(logging.DEBUG if repeated else logging.WARNING, "camera %s: cannot open %s (%s); retrying in %.1f s",
@@ -278,9 +274,10 @@ def record(url: str, camera: str, root: Path, *, segment_s: float = 60.0, zone: 
             gap_start = None
         tell("recording", "")
         try:
-            reason, gap_start = _copy(container, target, stop, on_segment)
+            reason, gap_start = _copy(source, target, stop, on_segment)
         finally:
-            container.close()
+            if source is not None:
+                source.close()
         if stop.is_set():
             return
         log.warning("camera %s: stream dropped (%s); reconnecting", camera, reason)

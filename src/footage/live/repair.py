@@ -14,11 +14,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
-import av.error
-
+from footage.errors import FootageError, MediaError
 from footage.live.layout import DAMAGED_FOLDER, PART_SUFFIX, safe_camera_name
 from footage.live.recorder import FRAGMENTED_MOVFLAGS, free_segment_path
+from footage.media.errors import ffmpeg_errors
+from footage.media.input import open_input
+from footage.media.output import Mp4Output
 
 __all__ = ["Salvage", "find_partials", "salvage"]
 
@@ -47,19 +48,20 @@ def find_partials(root: Path, camera: str) -> list[Path]:
     return sorted(p for p in folder.rglob(f"*{PART_SUFFIX}") if DAMAGED_FOLDER not in p.relative_to(folder).parts)
 
 
+class _UnreadableError(FootageError):
+    """Reading or copying a ``.part`` stopped; the message is FFmpeg's (or the OS's) reason."""
+
+
 def _copy_readable(part: Path, target: Path) -> tuple[int, float, str]:
     """Copy the video packets that can be read from ``part`` into ``target``; returns how many,
     the seconds of video they hold, and why reading stopped ("" at a clean end)."""
     frames, stopped, end = 0, "", 0.0
-    with av.open(str(part)) as source:
-        if not source.streams.video:
-            return 0, 0.0, "no video stream"
-        stream = source.streams.video[0]
-        with av.open(str(target), "w", format="mp4", options={"movflags": FRAGMENTED_MOVFLAGS}) as out:
-            copy = out.add_stream_from_template(stream)
-            last_dts: int | None = None
-            try:
-                for packet in source.demux(stream):
+    with open_input(part) as source, Mp4Output(target, {"movflags": FRAGMENTED_MOVFLAGS}) as out:
+        out.copy_stream_of(source)
+        last_dts: int | None = None
+        try:
+            with ffmpeg_errors(_UnreadableError, os_errors="translate"):
+                for packet in source.packets(error=_UnreadableError):
                     if packet.is_corrupt:  # the fragment the crash cut short: nothing after it is whole
                         stopped = "the last fragment was cut short"
                         break
@@ -72,11 +74,10 @@ def _copy_readable(part: Path, target: Path) -> tuple[int, float, str]:
                     last_dts = packet.dts
                     if packet.time_base is not None:
                         end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))
-                    packet.stream = copy
                     out.mux(packet)
                     frames += 1
-            except (av.error.FFmpegError, OSError) as exc:
-                stopped = str(exc)
+        except _UnreadableError as exc:
+            stopped = str(exc)
     return frames, end, stopped
 
 
@@ -87,9 +88,12 @@ def salvage(part: Path) -> Salvage:
     target = free_segment_path(part.with_name(part.name[: -len(PART_SUFFIX)]), own_part=part)
     scratch = target.with_name(target.name + ".repair")
     try:
-        frames, seconds, stopped = _copy_readable(part, scratch)
-    except (av.error.FFmpegError, OSError) as exc:
+        with ffmpeg_errors(_UnreadableError, os_errors="translate"):
+            frames, seconds, stopped = _copy_readable(part, scratch)
+    except _UnreadableError as exc:
         frames, seconds, stopped = 0, 0.0, str(exc)
+    except MediaError as exc:  # not a video (any more): nothing in it can be kept
+        frames, seconds, stopped = 0, 0.0, exc.reason
     if frames > 0:
         scratch.replace(target)
         part.unlink()

@@ -15,7 +15,7 @@ from pathlib import Path
 from footage.config import Settings
 from footage.detect.base import Detector
 from footage.errors import MediaError
-from footage.ingest.pyav_source import PyAVSource
+from footage.ingest.source import PyAVSource
 from footage.pipeline.ordered import detect_in_order
 from footage.pipeline.prefetch import prefetch
 from footage.scale.chunks import Chunk

@@ -17,8 +17,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-import av
-
 from footage.errors import FootageError, RequestError, StreamCopyError
 from footage.export.copy import Piece, copy_pieces
 from footage.export.decode import clip_frames
@@ -26,6 +24,7 @@ from footage.export.encode import EncodeOptions, partial_name, write_clip
 from footage.export.plan import ClipPlan, plan_clip
 from footage.export.redact import REDACTIONS, RedactParams, Region, TrackPath, regions_to_hide
 from footage.export.verify import VerifyParams
+from footage.media.input import VideoFrame
 from footage.pipeline.redacted import RedactionCheck, RedactionJob, write_redacted
 from footage.store.clips import covering_recordings
 from footage.store.database import connect
@@ -182,7 +181,7 @@ def _written(out: Path, gif: Path | None, write: Callable[[Path, Path | None], W
                     leftover.unlink()
 
 
-def _plain(plan: ClipPlan, job: RedactionJob) -> Iterator[tuple[float, av.VideoFrame, list[Region]]]:
+def _plain(plan: ClipPlan, job: RedactionJob) -> Iterator[tuple[float, VideoFrame, list[Region]]]:
     """The frames with only vehicles' plate regions hidden (no face detector runs)."""
     for clip_s, frame in clip_frames(plan.pieces):
         yield clip_s, frame, regions_to_hide(clip_s, (), job.paths, redact=job.redact, keep=job.keep,

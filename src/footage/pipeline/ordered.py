@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from footage.ingest.pyav_source import Sample
+from footage.ingest.samples import Sample
 from footage.types import Detections, Frame
 
 __all__ = ["detect_in_order"]

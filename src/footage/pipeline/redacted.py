@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-import av
 import numpy as np
 import numpy.typing as npt
 
@@ -39,6 +38,7 @@ from footage.export.flicker import bridged_stream
 from footage.export.plan import PlannedPiece
 from footage.export.redact import Box, RedactParams, Region, TrackPath, is_kept_face, people_at, regions_to_hide
 from footage.export.verify import CheckResult, VerifyParams, check_views, fixes, views
+from footage.media.input import VideoFrame
 from footage.pipeline.prefetch import prefetch
 from footage.types import Frame
 
@@ -84,7 +84,7 @@ class RedactionCheck:
 
 
 def _sighted(pieces: Sequence[PlannedPiece], faces: YuNetFaceDetector | None, bodies: Callable[..., list[Box]] | None,
-             width: int) -> Iterator[tuple[tuple[float, av.VideoFrame], list[list[Box]]]]:
+             width: int) -> Iterator[tuple[tuple[float, VideoFrame], list[list[Box]]]]:
     """Each frame with the faces and person-shaped boxes seen on it (full-frame pixels)."""
     for clip_s, frame in clip_frames(pieces):
         small, scale = shrunk_bgr(frame, min(width, frame.width))
@@ -117,7 +117,7 @@ def _first_pass(pieces: Sequence[PlannedPiece], job: RedactionJob, clip: Segment
     bodies = _body_finder() if "bodies" in job.redact else None
     sighted = prefetch(_sighted(pieces, faces, bodies, job.params.detect_width), depth=4)
 
-    def frames() -> Iterator[tuple[float, av.VideoFrame, list[Region]]]:
+    def frames() -> Iterator[tuple[float, VideoFrame, list[Region]]]:
         for (clip_s, frame), (seen_faces, seen_bodies) in bridged_stream(sighted, job.params.flicker):
             regions = regions_to_hide(clip_s, seen_faces, job.paths, redact=job.redact, keep=job.keep,
                                       params=job.params, size=(frame.width, frame.height), bodies=seen_bodies)
@@ -127,7 +127,7 @@ def _first_pass(pieces: Sequence[PlannedPiece], job: RedactionJob, clip: Segment
     clip.encode(frames(), duration_s)
 
 
-def _planned(pieces: Sequence[PlannedPiece], plan: list[list[Region]]) -> Iterator[tuple[float, av.VideoFrame, list[Region]]]:
+def _planned(pieces: Sequence[PlannedPiece], plan: list[list[Region]]) -> Iterator[tuple[float, VideoFrame, list[Region]]]:
     """The pieces' frames once more, each with its regions from ``plan``."""
     for index, (clip_s, frame) in enumerate(prefetch(clip_frames(pieces), depth=4)):
         if index >= len(plan):
@@ -148,7 +148,7 @@ def _check(path: Path, shown_as: Path, finder: YuNetFaceDetector, job: Redaction
     def may_stay(clip_s: float, face: Box) -> bool:
         return bool(job.keep) and is_kept_face(face, people_at(job.paths, clip_s, job.params.hold_s), job.keep)
 
-    def chosen() -> Iterator[tuple[int, float, av.VideoFrame]]:
+    def chosen() -> Iterator[tuple[int, float, VideoFrame]]:
         nonlocal decoded
         for index, (clip_s, frame) in enumerate(written_frames(path, shown_as)):
             decoded += 1

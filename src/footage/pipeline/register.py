@@ -19,7 +19,7 @@ from footage.config import Settings
 from footage.errors import MediaError
 from footage.ingest.clock import wall_clock_start
 from footage.ingest.fingerprint import fingerprint
-from footage.ingest.pyav_source import PyAVSource
+from footage.ingest.source import PyAVSource
 from footage.pipeline.outcome import FileOutcome
 from footage.store import queries
 from footage.time import WallClock

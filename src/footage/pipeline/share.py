@@ -10,11 +10,11 @@ from datetime import tzinfo
 from importlib import resources
 from pathlib import Path
 
-import av
-import av.error
 from jinja2 import Environment, select_autoescape
 
 from footage.errors import FootageError
+from footage.media.input import open_input
+from footage.media.pictures import image
 from footage.pipeline.export import ExportReport, ExportRequest, export_clip
 from footage.store.database import connect
 from footage.store.moments import get_moment
@@ -34,19 +34,18 @@ class ShareReport:
 
 def _poster(clip: Path, at_s: float, target: Path) -> None:
     """The frame of the (redacted) clip at ``at_s`` seconds, as JPEG."""
-    try:
-        with av.open(str(clip)) as container:
-            stream = container.streams.video[0]
-            picture = None
-            for frame in container.decode(stream):
-                picture = frame
-                if frame.time is not None and frame.time >= at_s:
-                    break
-    except av.error.FFmpegError as exc:
-        raise FootageError(f"cannot read back {clip}: {exc}") from exc
+    def unreadable(why: str) -> FootageError:
+        return FootageError(f"cannot read back {clip}: {why}")
+
+    picture = None
+    with open_input(clip, error=unreadable) as source:
+        for frame in source.frames(unreadable):
+            picture = frame
+            if frame.time is not None and frame.time >= at_s:
+                break
     if picture is None:
         raise FootageError(f"{clip} has no frames")
-    picture.to_image().save(target, format="JPEG", quality=85)
+    image(picture).save(target, format="JPEG", quality=85)
 
 
 def share_moment(db_path: Path, moment_id: int, folder: Path, zone: tzinfo, request: ExportRequest | None = None) -> ShareReport:

@@ -1,4 +1,4 @@
-"""Make a recording playable in a browser's ``<video>`` (the PyAV adapter of the web app).
+"""Make a recording playable in a browser's ``<video>`` (FFmpeg's side is :mod:`footage.media.h264`).
 
 Chromium plays H.264, VP9 and AV1 in MP4, and VP8, VP9 and AV1 in WebM; not AVI, Matroska only
 unreliably, and not MPEG-4 part 2, MS-MPEG4, MJPEG or HEVC at all. :func:`playback_plan` (pure)
@@ -18,18 +18,16 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from fractions import Fraction
-from itertools import chain
 from pathlib import Path
 
-import av
-import av.error
-from av.video.reformatter import VideoReformatter
-
-from footage.errors import CorruptMediaError, MediaError, MediaNotFoundError, MediaOpenError
+from footage.errors import CorruptMediaError, MediaError, MediaNotFoundError
+from footage.media.errors import ffmpeg_errors, reason
+from footage.media.h264 import remux_into, transcode_into
+from footage.media.input import Input, open_input
+from footage.media.output import Mp4Output
 
 __all__ = ["PlayableVideo", "playable_video", "playback_plan"]
 
@@ -96,12 +94,9 @@ def playable_video(recording: Path, cache_dir: Path, key: str) -> PlayableVideo:
         raise ValueError(f"not a usable cache key: {key!r}")
     recording = Path(recording)
     with _open_input(recording) as probe:
-        stream = probe.streams.video[0]
-        context = stream.codec_context
-        codec = context.codec.canonical_name if context.codec else context.name
-        first = next(_packets(probe, recording), None)
+        first = next(probe.packets(), None)
         has_pts = first is not None and (first.pts is not None or first.dts is not None)
-        plan = playback_plan(recording.suffix, codec, context.format.name if context.format else None, has_pts=has_pts)
+        plan = playback_plan(recording.suffix, probe.codec_name, probe.pix_fmt, has_pts=has_pts)
     if plan == "original":
         kind = _container_kind(recording.suffix)
         return PlayableVideo(recording, "video/webm" if kind == "webm" else "video/mp4", plan)
@@ -125,111 +120,37 @@ def _mtime_ns(recording: Path) -> int:
         raise MediaNotFoundError(recording, "no such file") from exc
 
 
-def _reason(exc: BaseException) -> str:
-    return str(getattr(exc, "strerror", None) or exc).strip() or type(exc).__name__
-
-
-def _open_input(recording: Path) -> av.container.InputContainer:
-    """``recording`` opened for reading, with a video stream (checked)."""
+def _open_input(recording: Path) -> Input:
+    """``recording`` opened for reading, with a video stream (checked), missing pts filled in."""
     if not recording.is_file():
         raise MediaNotFoundError(recording, "no such file")
-    try:
-        # genpts: fill in the pts an AVI or raw stream leaves out, which the MP4 muxer needs
-        container = av.open(str(recording), options={"fflags": "+genpts"}, metadata_errors="ignore")
-    except FileNotFoundError as exc:  # PyAV's is a FileNotFoundError too: deleted since the check
-        raise MediaNotFoundError(recording, "no such file") from exc
-    except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError) as exc:
-        raise MediaOpenError(recording, f"cannot open as video ({_reason(exc)})") from exc
-    if not container.streams.video:
-        container.close()
-        raise MediaOpenError(recording, "no video stream in the file")
-    return container
+    return open_input(recording, genpts=True)
 
 
-def _open_output(part: Path, recording: Path) -> av.container.OutputContainer:
-    try:
-        part.parent.mkdir(parents=True, exist_ok=True)
-        return av.open(str(part), "w", format="mp4", container_options=_MP4_OPTIONS)
-    except (av.error.FFmpegError, OSError) as exc:
-        raise MediaError(recording, f"cannot write the browser copy {part} ({_reason(exc)})") from exc
+def _unwritable(recording: Path, path: Path) -> Callable[[str], MediaError]:
+    return lambda why: MediaError(recording, f"cannot write the browser copy {path} ({why})")
 
 
 def _convert(recording: Path, target: Path, plan: str, source_ns: int) -> None:
     """Write ``target`` by ``plan`` through a temporary file beside it; give it the mtime ``source_ns``."""
     # one name per process and thread: no two writers share it; it ends in .mp4 for the muxer
     part = target.with_name(f"{target.stem}.{os.getpid()}-{threading.get_ident()}.part.mp4")
+    convert = remux_into if plan == "remux" else transcode_into
     try:
-        with _open_input(recording) as source, _open_output(part, recording) as output:
-            (_remux if plan == "remux" else _transcode)(source, output, recording)
+        with (ffmpeg_errors(lambda why: CorruptMediaError(recording, f"cannot {plan} it for the browser ({why})")),
+              _open_input(recording) as source, _open_output(part, recording) as output):
+            convert(source, output)
         os.utime(part, ns=(source_ns, source_ns))
         os.replace(part, target)
         log.info("%s: %s into %s", recording, plan, target)
-    except av.error.FFmpegError as exc:
-        raise CorruptMediaError(recording, f"cannot {plan} it for the browser ({_reason(exc)})") from exc
     except OSError as exc:
-        raise MediaError(recording, f"cannot write the browser copy {target} ({_reason(exc)})") from exc
+        raise _unwritable(recording, target)(reason(exc)) from exc
     finally:
         with suppress(OSError):  # never hide the error that got us here
             part.unlink(missing_ok=True)
 
 
-def _packets(source: av.container.InputContainer, recording: Path) -> Iterator[av.Packet]:
-    """The first video stream's packets; a read error is :class:`CorruptMediaError`."""
-    try:
-        for packet in source.demux(source.streams.video[0]):
-            if packet.size or packet.dts is not None:  # not the empty flush packet PyAV appends
-                yield packet
-    except av.error.EOFError:
-        return
-    except av.error.FFmpegError as exc:
-        raise CorruptMediaError(recording, f"read error ({_reason(exc)})") from exc
-
-
-def _remux(source: av.container.InputContainer, output: av.container.OutputContainer, recording: Path) -> None:
-    """Copy the video packets, timestamps and all, into ``output`` (no re-encoding)."""
-    stream = output.add_stream_from_template(source.streams.video[0])
-    stream.codec_context.codec_tag = "\0\0\0\0"  # let the MP4 muxer pick its tag (an AVI's "H264" is refused)
-    for packet in _packets(source, recording):
-        packet.stream = stream
-        output.mux(packet)
-
-
-def _transcode(source: av.container.InputContainer, output: av.container.OutputContainer, recording: Path) -> None:
-    """Decode the first video stream and encode it to H.264 yuv420p, frame timestamps unchanged."""
-    decoder = source.streams.video[0]
-    decoder.codec_context.thread_type = "AUTO"
-    time_base = decoder.time_base or Fraction(1, 90_000)
-    rate = decoder.average_rate or decoder.guessed_rate or Fraction(25)
-    keyint = str(max(1, round(rate * 2)))  # a keyframe every 2 s, so that a seek decodes little
-    encoder = output.add_stream("libx264", rate=rate, options={"preset": "veryfast", "crf": "23", "g": keyint})
-    encoder.width, encoder.height = decoder.width + decoder.width % 2, decoder.height + decoder.height % 2  # yuv420p
-    encoder.pix_fmt = "yuv420p"
-    encoder.codec_context.time_base = time_base
-    if decoder.sample_aspect_ratio:
-        encoder.codec_context.sample_aspect_ratio = decoder.sample_aspect_ratio
-    step = max(1, round(1 / (rate * time_base)))  # one frame, in time_base ticks
-    scaler = VideoReformatter()
-    last_pts: int | None = None
-    frames = bad = 0
-    for packet in chain(_packets(source, recording), [None]):
-        try:
-            decoded = decoder.codec_context.decode(packet)
-        except av.error.FFmpegError as exc:
-            bad += 1  # a damaged packet: skip it, as a browser or the indexer would
-            log.debug("%s: undecodable packet at dts %s: %s", recording, getattr(packet, "dts", None), exc)
-            continue
-        for frame in decoded:
-            pts = frame.pts
-            if pts is None:
-                pts = 0 if last_pts is None else last_pts + step
-            elif last_pts is not None and pts <= last_pts:
-                pts = last_pts + 1  # x264 needs strictly increasing pts
-            last_pts = pts
-            image = scaler.reformat(frame, format="yuv420p", width=encoder.width, height=encoder.height)
-            image.pts, image.time_base = pts, time_base
-            image.pict_type = av.video.frame.PictureType.NONE  # let x264 choose, not copy the source GOP
-            output.mux(encoder.encode(image))
-            frames += 1
-    if not frames:
-        raise CorruptMediaError(recording, f"no frame could be decoded ({bad} damaged packets)")
-    output.mux(encoder.encode(None))
+def _open_output(part: Path, recording: Path) -> Mp4Output:
+    with ffmpeg_errors(_unwritable(recording, part), os_errors="translate"):
+        part.parent.mkdir(parents=True, exist_ok=True)
+        return Mp4Output(part, _MP4_OPTIONS, container_only=True)

@@ -11,8 +11,12 @@ rewritten keeps its size, so no offset in the file moves.
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 
-__all__ = ["set_presentation_duration"]
+from footage.errors import FootageError
+
+__all__ = ["cut_presentation", "set_presentation_duration"]
+
 
 def _boxes(data: bytes | bytearray, start: int, end: int) -> list[tuple[bytes, int, int]]:
     """(type, offset of the payload, end) of each box in ``data[start:end]``."""
@@ -74,3 +78,33 @@ def _set_edit(data: bytearray, body: int, duration: int) -> None:
     if count != 1:
         raise ValueError(f"edit list with {count} entries (one expected)")
     _put(data, body + 8, version, duration)
+
+
+def cut_presentation(part: Path, out: Path, duration: int) -> None:
+    """Rewrite the ``moov`` box of the MP4 ``part`` in place to present ``duration`` movie ticks.
+    Raises :class:`FootageError` naming ``out`` (where the file will be) for a layout it does not
+    know."""
+    size_of_file = part.stat().st_size
+    with part.open("r+b") as file:
+        position = 0
+        while position + 8 <= size_of_file:
+            file.seek(position)
+            header = file.read(16)
+            size, kind = int.from_bytes(header[:4], "big"), header[4:8]
+            if size == 1:
+                size = int.from_bytes(header[8:16], "big")
+            elif size == 0:
+                size = size_of_file - position
+            if kind == b"moov":
+                file.seek(position)
+                try:
+                    moov = set_presentation_duration(file.read(size), duration)
+                except ValueError as exc:
+                    raise FootageError(f"cannot write {out}: unexpected MP4 layout ({exc})") from exc
+                file.seek(position)
+                file.write(moov)
+                return
+            if size < 8:
+                break
+            position += size
+    raise FootageError(f"cannot write {out}: the muxer wrote no moov box")
