@@ -8,14 +8,14 @@ A settings file is TOML with up to seven tables, each optional::
     detect_fps = 5.0
     [detect]                        # DetectParams below
     classes = ["person", "car"]
-    [track]                         # footage.track.bytetrack.ByteTrackParams
+    [track]                         # footage.track.params.ByteTrackParams
     lost_buffer_s = 3.0
     [keep]                          # TrackFilterParams below
     [events]                        # footage.events.params.EventParams (docs/events.md)
     linger_s = 30.0
     [search]                        # footage.search.params.SearchParams (docs/search.md)
     text_model = "/models/minilm.onnx"
-    [web]                           # footage.web.params.WebParams
+    [web]                           # WebParams below
     index_roots = ["/srv/cameras"]
 
 Unknown tables or keys, and values of the wrong type, raise :class:`ConfigError`. Every setting
@@ -37,10 +37,12 @@ from footage.errors import ConfigError
 from footage.events.params import EventParams
 from footage.ingest.pyav_source import SourceParams
 from footage.search.params import SearchParams
-from footage.track.bytetrack import ByteTrackParams
-from footage.web.params import WebParams
+from footage.track.params import ByteTrackParams
 
-__all__ = ["DetectParams", "Settings", "TrackFilterParams", "build_table", "load_settings", "read_toml", "settings_from_data"]
+__all__ = [
+    "DetectParams", "Settings", "TrackFilterParams", "WebParams", "build_table", "load_settings", "read_toml",
+    "settings_from_data",
+]
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,28 @@ class TrackFilterParams:
 
     min_track_confidence: float = 0.6
     min_track_boxes: int = 2
+
+
+@dataclass(frozen=True)
+class WebParams:
+    """How the review pages show things, and which server folders may be indexed from them.
+
+    ``index_roots`` is empty by default: the index form then says how to allow it
+    (``footage serve --index-root DIR`` adds to this list)."""
+
+    preroll_s: float = 3.0
+    timeline_bins: int = 144
+    page_size: int = 50
+    latest_moments: int = 4
+    index_roots: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.preroll_s < 0:
+            raise ValueError(f"preroll_s must be at least 0, got {self.preroll_s}")
+        if not 10 <= self.timeline_bins <= 2000:
+            raise ValueError(f"timeline_bins must be between 10 and 2000, got {self.timeline_bins}")
+        if not 1 <= self.page_size <= 500 or self.latest_moments < 0:
+            raise ValueError("page_size must be between 1 and 500 and latest_moments at least 0")
 
 
 @dataclass(frozen=True)

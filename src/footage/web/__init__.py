@@ -13,7 +13,6 @@ OpenAPI at ``/openapi.json``. The modules, from the edge inwards:
 - ``timeline``: pure functions for the day timeline
 - ``playable``: browser-playable copies of recordings the browser cannot play as they are
 - ``jobs``: indexing jobs run one at a time in a background thread
-- ``params``: the ``[web]`` settings
 
 Importing this package imports nothing from FastAPI; ``footage.web.app`` does.
 """

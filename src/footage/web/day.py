@@ -15,7 +15,7 @@ from footage.store.live import gaps_between
 from footage.store.moments import MomentFilter, list_moments
 from footage.store.records import IndexedMoment
 from footage.store.search import camera_names
-from footage.web.params import WebParams
+from footage.config import WebParams
 from footage.web.timeline import (
     ZOOM_LADDER_S,
     ActivityBin,

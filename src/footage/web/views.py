@@ -19,7 +19,7 @@ from footage.store.moments import MomentFilter, count_moments, get_moment, list_
 from footage.store.queries import TrackFilter, list_tracks
 from footage.store.records import IndexedMoment, IndexedTrack
 from footage.web.keyframe import KeyPerson, people_at_key
-from footage.web.params import WebParams
+from footage.config import WebParams
 
 __all__ = [
     "CameraCard", "EventView", "MomentCard", "MomentDetail", "MomentPage", "Overlay", "Playback", "TrackView",
