@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from footage.render import table
+from footage.cli.render import table
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS_FILES = ("street_day", "home_day")

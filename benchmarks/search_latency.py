@@ -76,13 +76,13 @@ import numpy as np
 import numpy.typing as npt
 from tqdm import tqdm
 
+from footage.cli.render import table
 from footage.config import Settings
 from footage.events import EVENT_KINDS
 from footage.events.describe import describe
 from footage.events.moments import KIND_ORDER
 from footage.events.score import scores
 from footage.events.types import Event, Moment
-from footage.render import table
 from footage.store.database import connect, thumbnail_dir
 from footage.store.moments import StoredMoment, rescore_camera
 from footage.store.queries import StoredTrack, begin_recording, ensure_camera, finish_recording

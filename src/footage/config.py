@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
@@ -40,8 +41,8 @@ from footage.search.params import SearchParams
 from footage.track.params import ByteTrackParams
 
 __all__ = [
-    "DetectParams", "Settings", "TrackFilterParams", "WebParams", "build_table", "load_settings", "read_toml",
-    "settings_from_data",
+    "DetectParams", "Settings", "TrackFilterParams", "WebParams", "build_table", "load_settings", "override_table",
+    "read_toml", "settings_from_data",
 ]
 
 
@@ -181,6 +182,15 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
         raise ConfigError(f"cannot read {what} file {path}: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{what} file {path} is not valid TOML: {exc}") from exc
+
+
+def override_table(data: Mapping[str, Any], table: str, **values: Any) -> dict[str, Any]:
+    """Parsed TOML tables with ``values`` written over the keys of ``table``; a value given as None
+    leaves the file's (the command line's options over a settings file's, before they are checked)."""
+    current = data.get(table, {})
+    if not isinstance(current, dict):
+        raise ConfigError(f"[{table}] must be a table")
+    return {**data, table: {**current, **{k: v for k, v in values.items() if v is not None}}}
 
 
 def settings_from_data(data: dict[str, Any], where: str, base: Settings | None = None) -> Settings:
