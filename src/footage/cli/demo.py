@@ -7,9 +7,9 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from footage.cli import render
 from footage.cli.args import AddCommand
 from footage.cli.index import print_problems, report_table, run_index
+from footage.cli.render import moments_table, search_table, status_text, tracks_table
 from footage.config import load_settings
 from footage.pipeline.search import search_moments
 from footage.store import queries
@@ -41,14 +41,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     conn = connect(db, create=False)
     try:
         print()
-        print(render.tracks_table(queries.list_tracks(conn, queries.TrackFilter())))
+        print(tracks_table(queries.list_tracks(conn, queries.TrackFilter())))
         print()
-        print(render.moments_table(list_moments(conn, MomentFilter())))
+        print(moments_table(list_moments(conn, MomentFilter())))
         print()
-        print(render.status_text(queries.status_summary(conn)))
+        print(status_text(queries.status_summary(conn)))
     finally:
         conn.close()
     print(f'\n$ footage search "{_DEMO_SEARCH}" --limit 3')
-    print(render.search_table(search_moments(db, _DEMO_SEARCH, limit=3)))
+    print(search_table(search_moments(db, _DEMO_SEARCH, limit=3)))
     print(f"\nlook at it in a browser: footage serve --db {db}")
     return 1 if report.problems else 0

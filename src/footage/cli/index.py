@@ -11,8 +11,8 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
-from footage.cli import render
 from footage.cli.args import AddCommand, db_path, user_time
+from footage.cli.render import status_text, table, tracks_json, tracks_mot, tracks_table
 from footage.config import Settings, load_settings
 from footage.detect import detection_device
 from footage.errors import FootageError
@@ -123,7 +123,7 @@ def report_table(report: IndexReport) -> str:
          f"{o.speed:.0f}x" if o.wall_s else "", o.reason or "")
         for o in report.outcomes
     ]
-    return render.table(("file", "status", "tracks", "moments", "video s", "speed", "note"), rows)
+    return table(("file", "status", "tracks", "moments", "video s", "speed", "note"), rows)
 
 
 def _cmd_tracks(args: argparse.Namespace) -> int:
@@ -140,7 +140,7 @@ def _cmd_tracks(args: argparse.Namespace) -> int:
         found = queries.list_tracks(conn, where, with_boxes=args.format == "mot")
     finally:
         conn.close()
-    text = {"table": render.tracks_table, "json": render.tracks_json, "mot": render.tracks_mot}[args.format](found)
+    text = {"table": tracks_table, "json": tracks_json, "mot": tracks_mot}[args.format](found)
     if text:
         print(text)
     return 0
@@ -161,5 +161,5 @@ def _cmd_status(args: argparse.Namespace) -> int:
         summary = queries.status_summary(conn)
     finally:
         conn.close()
-    print(json.dumps(asdict(summary), indent=2) if args.format == "json" else render.status_text(summary))
+    print(json.dumps(asdict(summary), indent=2) if args.format == "json" else status_text(summary))
     return 0

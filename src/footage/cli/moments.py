@@ -7,8 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from footage.cli import render
 from footage.cli.args import AddCommand, db_path, user_time
+from footage.cli.render import file_moments_json, file_moments_table, moment_text, moments_json, moments_table
 from footage.config import Settings, load_settings
 from footage.errors import FootageError
 from footage.events import EVENT_KINDS, analyse
@@ -70,7 +70,7 @@ def _cmd_events(args: argparse.Namespace) -> int:
         found = list_moments(conn, where)
     finally:
         conn.close()
-    print(render.moments_json(found) if args.format == "json" else render.moments_table(found))
+    print(moments_json(found) if args.format == "json" else moments_table(found))
     return 0
 
 
@@ -88,9 +88,9 @@ def _events_from_mot(args: argparse.Namespace, settings: Settings) -> int:
         moments.sort(key=lambda m: -m.score)
     moments = moments[: args.limit] if args.limit else moments
     if args.format == "json":
-        print(render.file_moments_json(moments, str(args.from_mot)))
+        print(file_moments_json(moments, str(args.from_mot)))
     else:
-        print(render.file_moments_table(moments))
+        print(file_moments_table(moments))
     return 0
 
 
@@ -103,5 +103,5 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if moment is None:
         print(f"footage: no moment {args.moment_id} in the index; `footage events` lists them", file=sys.stderr)
         return 1
-    print(render.moment_text(moment, as_json=args.format == "json"))
+    print(moment_text(moment, as_json=args.format == "json"))
     return 0

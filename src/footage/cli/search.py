@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from footage.cli import render
 from footage.cli.args import AddCommand, db_path, user_time
+from footage.cli.render import search_json, search_table
 from footage.config import load_settings
 from footage.errors import FootageError
 from footage.pipeline.search import search_moments
@@ -35,9 +35,9 @@ def _cmd_search(args: argparse.Namespace) -> int:
     report = search_moments(db_path(args), " ".join(args.query), limit=args.limit, camera=args.camera, since=since,
                             settings=settings, show_progress=not args.no_progress)
     if args.format == "json":
-        print(render.search_json(report))
+        print(search_json(report))
         return 0
-    print(render.search_table(report))
+    print(search_table(report))
     for note in report.notes:
         print(f"footage: {note}", file=sys.stderr)
     return 0
