@@ -27,10 +27,10 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
+from footage.cli.render import table
 from footage.config import load_settings
 from footage.events.scoring import KindScore, score_tracks
 from footage.ingest.mot import read_mot
-from footage.render import table
 from footage.store.database import connect
 from footage.store.queries import TrackFilter, list_tracks
 

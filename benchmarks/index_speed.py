@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from footage.cli.render import table
 from footage.labels import same_kind
-from footage.render import table
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS_FILES = ("street_day", "home_day")

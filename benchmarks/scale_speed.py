@@ -32,7 +32,7 @@ from pathlib import Path
 
 import av
 
-from footage.render import table
+from footage.cli.render import table
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

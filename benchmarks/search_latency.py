@@ -76,12 +76,12 @@ import numpy as np
 import numpy.typing as npt
 from tqdm import tqdm
 
+from footage.cli.render import table
 from footage.config import Settings
 from footage.events import EVENT_KINDS
 from footage.events.describe import describe
 from footage.events.moments import KIND_ORDER
 from footage.events.score import base_score
-from footage.render import table
 from footage.store.database import connect, thumbnail_dir
 from footage.store.moments import StoredMoment
 from footage.store.queries import begin_recording, ensure_camera, finish_recording

@@ -20,11 +20,11 @@ import tempfile
 from datetime import UTC
 from pathlib import Path
 
+from footage.cli.render import table
 from footage.config import Settings
 from footage.detect import load_detector
 from footage.pipeline.index import index_paths
 from footage.pipeline.search_quality import evaluate_queries
-from footage.render import table
 from footage.search.evaluate import QualityReport, load_queries
 from footage.store.database import connect
 

@@ -42,7 +42,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 #: top-level modules that gather the packages (settings of every stage, the public API, the
 #: sample clip) and so may import them; the other top-level modules import only each other
-GATHERING = {"config": frozenset(ALLOWED), "__init__": frozenset(ALLOWED) | {"cli"}, "sample": frozenset()}
+GATHERING = {"config": frozenset(ALLOWED), "__init__": frozenset(ALLOWED), "__main__": frozenset({"cli"}), "sample": frozenset()}
 #: libraries that do I/O or run models: the core packages reason about data and import none
 HEAVY = ("av", "onnxruntime", "sqlite3", "fastapi", "starlette", "ray", "uvicorn", "paho", "PIL", "jinja2")
 #: pure packages and modules: decisions over data, unit-tested without files, models or servers

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from footage.search.durations import find_duration
 from footage.search.tokens import tokenize
-from footage.search.when import When, find_duration, find_when
+from footage.search.when import When, find_when
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=BERLIN)  # a Sunday

@@ -28,11 +28,11 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from conftest import MakeClip, copy_index, h264, json_of
-from footage.config import Settings
+from footage.config import Settings, WebParams
 from footage.store import review
 from footage.store.database import connect
-from footage.web.app import ServeOptions, create_app
-from footage.web.params import WebParams
+from footage.web.app import create_app
+from footage.web.context import ServeOptions
 
 BASE = "http://127.0.0.1"
 TESTSRC = ("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10")  # a moving test card: no people

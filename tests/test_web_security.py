@@ -33,7 +33,8 @@ from conftest import copy_index
 from footage.errors import FootageError
 from footage.store.database import thumbnail_dir
 from footage.web import security
-from footage.web.app import ServeOptions, create_app
+from footage.web.app import create_app
+from footage.web.context import ServeOptions
 
 BASE = "http://127.0.0.1"
 TOKEN = "correct horse battery"

@@ -34,7 +34,8 @@ from footage.errors import RequestError, StoreError
 from footage.store.database import connect, shares_dir
 from footage.store.shares import get_share, list_shares
 from footage.web import shares as links
-from footage.web.app import ServeOptions, create_app
+from footage.web.app import create_app
+from footage.web.context import ServeOptions
 from footage.web.keyframe import key_box, people_at_key
 from test_web_security import raw_get
 

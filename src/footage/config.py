@@ -8,14 +8,14 @@ A settings file is TOML with up to seven tables, each optional::
     detect_fps = 5.0
     [detect]                        # DetectParams below
     classes = ["person", "car"]
-    [track]                         # footage.track.bytetrack.ByteTrackParams
+    [track]                         # footage.track.params.ByteTrackParams
     lost_buffer_s = 3.0
     [keep]                          # TrackFilterParams below
     [events]                        # footage.events.params.EventParams (docs/events.md)
     linger_s = 30.0
     [search]                        # footage.search.params.SearchParams (docs/search.md)
     text_model = "/models/minilm.onnx"
-    [web]                           # footage.web.params.WebParams
+    [web]                           # WebParams below
     index_roots = ["/srv/cameras"]
 
 Unknown tables or keys, and values of the wrong type, raise :class:`ConfigError`. Every setting
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
@@ -37,10 +38,12 @@ from footage.events.params import EventParams
 from footage.ingest.params import SourceParams
 from footage.labels import DEFAULT_CLASSES
 from footage.search.params import SearchParams
-from footage.track.bytetrack import ByteTrackParams
-from footage.web.params import WebParams
+from footage.track.params import ByteTrackParams
 
-__all__ = ["DetectParams", "Settings", "TrackFilterParams", "build_table", "load_settings", "read_toml", "settings_from_data"]
+__all__ = [
+    "DetectParams", "Settings", "TrackFilterParams", "WebParams", "build_table", "load_settings", "override_table",
+    "read_toml", "settings_from_data",
+]
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,28 @@ class TrackFilterParams:
 
     min_track_confidence: float = 0.6
     min_track_boxes: int = 2
+
+
+@dataclass(frozen=True)
+class WebParams:
+    """How the review pages show things, and which server folders may be indexed from them.
+
+    ``index_roots`` is empty by default: the index form then says how to allow it
+    (``footage serve --index-root DIR`` adds to this list)."""
+
+    preroll_s: float = 3.0
+    timeline_bins: int = 144
+    page_size: int = 50
+    latest_moments: int = 4
+    index_roots: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.preroll_s < 0:
+            raise ValueError(f"preroll_s must be at least 0, got {self.preroll_s}")
+        if not 10 <= self.timeline_bins <= 2000:
+            raise ValueError(f"timeline_bins must be between 10 and 2000, got {self.timeline_bins}")
+        if not 1 <= self.page_size <= 500 or self.latest_moments < 0:
+            raise ValueError("page_size must be between 1 and 500 and latest_moments at least 0")
 
 
 @dataclass(frozen=True)
@@ -157,6 +182,15 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
         raise ConfigError(f"cannot read {what} file {path}: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{what} file {path} is not valid TOML: {exc}") from exc
+
+
+def override_table(data: Mapping[str, Any], table: str, **values: Any) -> dict[str, Any]:
+    """Parsed TOML tables with ``values`` written over the keys of ``table``; a value given as None
+    leaves the file's (the command line's options over a settings file's, before they are checked)."""
+    current = data.get(table, {})
+    if not isinstance(current, dict):
+        raise ConfigError(f"[{table}] must be a table")
+    return {**data, table: {**current, **{k: v for k, v in values.items() if v is not None}}}
 
 
 def settings_from_data(data: dict[str, Any], where: str, base: Settings | None = None) -> Settings:

@@ -9,8 +9,8 @@ and stores each recording as soon as its last chunk is back (:mod:`footage.pipel
 
 The executor is this process by default (the detector loaded once, one whole-file chunk per
 recording, decoding and detection threads using the machine's cores), or, with a
-:class:`Spread`, worker processes or a Ray cluster (:mod:`footage.scale.executors`,
-:mod:`footage.scale.ray_cluster`), where recordings are cut into overlapping chunks. A
+:class:`Spread`, worker processes or a Ray cluster (:mod:`footage.pipeline.executors`,
+:mod:`footage.pipeline.ray_cluster`), where recordings are cut into overlapping chunks. A
 recording becomes visible only when all its tracks are written in one transaction, so indexing
 is safe to interrupt.
 """
@@ -32,12 +32,12 @@ from footage.detect.base import Detector
 from footage.errors import MediaError
 from footage.ingest.discover import Discovered, discover
 from footage.pipeline.analyse import ChunkResult, whole
+from footage.pipeline.executors import ChunkTask, Executor, InProcessExecutor
 from footage.pipeline.outcome import FileOutcome, IndexReport
 from footage.pipeline.progress import NullProgress, Progress
 from footage.pipeline.register import Probe, Registered, probe_recording, register_recording
 from footage.pipeline.writer import write_recording
 from footage.scale.chunks import Chunk, plan_chunks
-from footage.scale.executors import ChunkTask, Executor, InProcessExecutor
 from footage.store import queries
 from footage.store.database import connect, thumbnail_dir
 

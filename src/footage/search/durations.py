@@ -29,6 +29,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from footage.search.tokens import token_at
+
 __all__ = ["UNIT_SECONDS", "DurationBound", "find_duration", "format_seconds", "read_amount"]
 
 UNIT_SECONDS: Mapping[str, float] = {
@@ -80,22 +82,18 @@ def format_seconds(seconds: float) -> str:
     return f"{hours} h" if minutes == 0 else f"{hours} h {minutes} min"
 
 
-def _tok(tokens: Sequence[str], i: int) -> str:
-    return tokens[i] if 0 <= i < len(tokens) else ""
-
-
 def _read_number(tokens: Sequence[str], i: int) -> tuple[float, int] | None:
-    tok = _tok(tokens, i)
+    tok = token_at(tokens, i)
     if _DIGITS.fullmatch(tok):
         return float(tok), i + 1
     if tok in _WORDS:
-        nxt = _tok(tokens, i + 1)
+        nxt = token_at(tokens, i + 1)
         if tok in _TENS and nxt in _ONES[:9]:
             return _WORDS[tok] + _WORDS[nxt], i + 2
         return _WORDS[tok], i + 1
     if tok in ("a", "an"):
         return 1.0, i + 1
-    if tok == "half" and _tok(tokens, i + 1) in ("a", "an"):
+    if tok == "half" and token_at(tokens, i + 1) in ("a", "an"):
         return 0.5, i + 2
     return None
 
@@ -106,7 +104,7 @@ def read_amount(tokens: Sequence[str], i: int, *, strict: bool = False,
 
     ``strict`` is for amounts with no cue word before them: digits or number words only, no one-letter units.
     """
-    glued = _GLUED.fullmatch(_tok(tokens, i))
+    glued = _GLUED.fullmatch(token_at(tokens, i))
     if glued:
         if strict and glued[2] in ("s", "m"):
             return None
@@ -117,7 +115,7 @@ def read_amount(tokens: Sequence[str], i: int, *, strict: bool = False,
     value, j = number
     if list(tokens[j:j + 3]) == _HALF:
         value, j = value + 0.5, j + 3
-    unit = units.get(_tok(tokens, j))
+    unit = units.get(token_at(tokens, j))
     if unit is None or (strict and len(tokens[j]) == 1):
         return None
     j += 1
@@ -147,14 +145,14 @@ def _bound(lo: float | None, hi: float | None) -> DurationBound:
 
 
 def _range(tokens: Sequence[str], i: int) -> tuple[DurationBound, int] | None:
-    lead = _tok(tokens, i) in ("between", "from")
+    lead = token_at(tokens, i) in ("between", "from")
     j = i + 1 if lead else i
     first = _read_number(tokens, j)
     if first is None or tokens[j] in ("a", "an", "half"):
         return None
-    sep = _tok(tokens, first[1])
+    sep = token_at(tokens, first[1])
     k = first[1] + 1 if sep in ("and", "to") else first[1]
-    if (sep == "and" and _tok(tokens, i) != "between") or (k == first[1] and not tokens[j].isdigit()):
+    if (sep == "and" and token_at(tokens, i) != "between") or (k == first[1] and not tokens[j].isdigit()):
         return None
     second = read_amount(tokens, k)
     if second is None:
@@ -164,14 +162,14 @@ def _range(tokens: Sequence[str], i: int) -> tuple[DurationBound, int] | None:
 
 def _vague(tokens: Sequence[str], i: int) -> tuple[DurationBound, int] | None:
     for words in _QUALIFIERS:
-        unit = _tok(tokens, i + len(words))
+        unit = token_at(tokens, i + len(words))
         if _starts_with(tokens, i, words) and unit in _VAGUE:
             return _bound(_VAGUE[unit], None), i + len(words) + 1
     return None
 
 
 def _at(tokens: Sequence[str], i: int) -> tuple[DurationBound, int] | None:
-    lead = _tok(tokens, i) in ("for", "lasting")
+    lead = token_at(tokens, i) in ("for", "lasting")
     j = i + 1 if lead else i
     for words, is_lower in [(w, True) for w in _LOWER] + [(w, False) for w in _UPPER]:
         if _starts_with(tokens, j, words):
@@ -189,10 +187,10 @@ def _at(tokens: Sequence[str], i: int) -> tuple[DurationBound, int] | None:
         found = _vague(tokens, j)
         if found is not None:
             return found
-    if not lead and _tok(tokens, i - 1) in _NOT_AFTER:
+    if not lead and token_at(tokens, i - 1) in _NOT_AFTER:
         return None
     amount = read_amount(tokens, j, strict=not lead)
-    if amount is None or _tok(tokens, amount[2]) == "ago":
+    if amount is None or token_at(tokens, amount[2]) == "ago":
         return None
     return _bound(0.8 * amount[0] * amount[1], None), amount[2]
 

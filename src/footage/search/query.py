@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from footage.search.durations import DurationBound, find_duration
 from footage.search.tokens import tokenize
-from footage.search.when import DurationBound, When, find_duration, find_when
+from footage.search.when import When, find_when
 from footage.search.words import (
     COUNT_WORDS,
     KIND_PHRASES,

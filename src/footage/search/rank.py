@@ -23,9 +23,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 
+from footage.search.durations import DurationBound
 from footage.search.params import SearchParams
 from footage.search.query import ObjectTerm, ParsedQuery
-from footage.search.when import DurationBound
 from footage.search.words import KindSense
 from footage.stored import Candidate
 

@@ -7,8 +7,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-__all__ = ["tokenize"]
+__all__ = ["phrase_starts", "token_at", "tokenize"]
 
 _TOKEN = re.compile(
     r"\d{4}-\d{2}-\d{2}"            # ISO date
@@ -22,3 +23,19 @@ _TOKEN = re.compile(
 def tokenize(text: str) -> list[str]:
     """The query's tokens, lowercased, punctuation dropped."""
     return _TOKEN.findall(text.lower().replace("’", "'"))
+
+
+def token_at(tokens: Sequence[str], i: int) -> str:
+    """The token at ``i``, or "" past either end: phrase readers look ahead and behind freely."""
+    return tokens[i] if 0 <= i < len(tokens) else ""
+
+
+def phrase_starts(t: Sequence[str], i: int, prefixes: set[str]) -> list[int]:
+    """Where a phrase may start: at ``i``, after a prefix word there, and after a "the" that follows."""
+    out, j = [i], i
+    if token_at(t, j) in prefixes:
+        j += 1
+        out.append(j)
+    if token_at(t, j) == "the":
+        out.append(j + 1)
+    return out

@@ -20,24 +20,10 @@ from footage.geometry import iou_matrix
 from footage.labels import class_group
 from footage.track.base import TrackUpdate
 from footage.track.kalman import BoxKalman, xyah_to_xyxy, xyxy_to_xyah
+from footage.track.params import ByteTrackParams
 from footage.types import Detections
 
-__all__ = ["ByteTrackParams", "ByteTracker"]
-
-
-@dataclass(frozen=True)
-class ByteTrackParams:
-    """Tracker thresholds; see ``docs/config.md`` for why each default is what it is."""
-
-    high_threshold: float = 0.5
-    low_threshold: float = 0.1
-    new_track_threshold: float = 0.6
-    match_iou: float = 0.2
-    low_match_iou: float = 0.4
-    tentative_match_iou: float = 0.3
-    min_hits: int = 2
-    lost_buffer_s: float = 4.0
-    box_buffer: float = 0.4
+__all__ = ["ByteTracker"]
 
 
 @dataclass

@@ -6,11 +6,10 @@ the job runner."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import FileResponse
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StrictBool
 from starlette.background import BackgroundTask
@@ -19,7 +18,7 @@ from footage.errors import RequestError
 from footage.events import EVENT_KINDS
 from footage.store.moments import MomentFilter
 from footage.web import shares as links
-from footage.web.app import WebState, open_connection, web_state
+from footage.web.context import MAX_ID, Connection, Id, State
 from footage.web.day import DayView, day_view
 from footage.web.found import SearchView, search_view
 from footage.web.jobs import JobView
@@ -29,19 +28,14 @@ from footage.web.stars import KEPT_NOTE, Star, star_moment
 from footage.web.timeline import ZOOM_LADDER_S
 from footage.web.views import CameraCard, MomentDetail, MomentPage, cameras_view, moment_detail, moments_view
 
-__all__ = ["MAX_ID", "router"]
+__all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-#: ids are SQLite integers; anything larger cannot name a row
-MAX_ID = 2**62
-State = Annotated[WebState, Depends(web_state)]
-Connection = Annotated[sqlite3.Connection, Depends(open_connection)]
 CameraName = Annotated[str, Path(min_length=1, max_length=200, description="camera name, as on the cameras page")]
 Day = Annotated[date | None, Query(description="local calendar day, YYYY-MM-DD (default: the camera's latest with footage)")]
 #: the moment list's filter form sends an unset field as ``name=``: that means "any", not a bad value
 _BLANK_IS_ANY = BeforeValidator(lambda value: None if value == "" else value)
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 TrackId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 

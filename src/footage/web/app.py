@@ -1,6 +1,7 @@
 """The FastAPI app factory: one app over one index.
 
-``create_app(ServeOptions(...))`` wires the routes (:mod:`pages`, :mod:`api`, :mod:`media`), the
+``create_app(ServeOptions(...))`` (options from :mod:`footage.web.context`) builds the state the
+routes share, registers the routers (:mod:`pages`, :mod:`api`, :mod:`media`, :mod:`public`), the
 security rules of :mod:`security`, and the error handlers that turn footage's errors into 4xx
 answers (a page for browsers, ``{"detail": ...}`` for ``/api/`` and media), so a bad request never
 becomes a 500.
@@ -9,12 +10,8 @@ becomes a 500.
 from __future__ import annotations
 
 import logging
-import sqlite3
-import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import tzinfo
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,46 +26,18 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from footage.config import Settings
 from footage.errors import FootageError, MediaError, MediaNotFoundError, QueryError, RequestError, StoreError
 from footage.pipeline.embeddings import load_embedder
-from footage.search.semantic import Embedder
 from footage.store.database import connect, playable_dir, thumbnail_dir
-from footage.web import security
+from footage.web import api, media, pages, public, security
+from footage.web.context import ServeOptions, WebState
 from footage.web.jobs import JobRunner
 from footage.web.stars import KEPT_NOTE
 from footage.web.templating import add_filters
 
-__all__ = ["ServeOptions", "WebState", "create_app", "open_connection"]
+__all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ServeOptions:
-    """How to serve: the index file, settings, the address bound (it decides whether a token is
-    needed), the token, and extra folders that may be indexed from the jobs page."""
-
-    db_path: Path
-    settings: Settings = field(default_factory=Settings)
-    host: str = "127.0.0.1"
-    token: str | None = None
-    index_roots: tuple[Path, ...] = ()
-
-
-@dataclass(frozen=True)
-class WebState:
-    """What every request handler may use; built once by :func:`create_app`. ``exporting`` is
-    held while a clip is re-encoded for a download or a share link: one at a time."""
-
-    options: ServeOptions
-    zone: tzinfo
-    templates: Jinja2Templates
-    jobs: JobRunner
-    embedder: Embedder | None
-    thumbnails: Path
-    playable: Path
-    exporting: threading.Lock = field(default_factory=threading.Lock)
 
 
 def create_app(options: ServeOptions) -> FastAPI:
@@ -96,8 +65,6 @@ def create_app(options: ServeOptions) -> FastAPI:
                   description="Review the moments footage found: cameras, day timelines, moments, search, indexing jobs. "
                               "Every page has a JSON twin under /api/.")
     app.state.web = state
-    from footage.web import api, media, pages, public
-
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(media.router)
@@ -106,20 +73,6 @@ def create_app(options: ServeOptions) -> FastAPI:
     _add_security(app, options)
     _add_error_handlers(app, templates)
     return app
-
-
-def web_state(request: Request) -> WebState:
-    state: WebState = request.app.state.web
-    return state
-
-
-def open_connection(request: Request) -> Iterator[sqlite3.Connection]:
-    """A dependency: one connection to the index per request, closed after it."""
-    conn = connect(web_state(request).options.db_path, create=False)
-    try:
-        yield conn
-    finally:
-        conn.close()
 
 
 #: reachable without logging in: the log-in page, the app's own scripts and styles, and share

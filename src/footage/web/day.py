@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from urllib.parse import urlencode
 
+from footage.config import WebParams
 from footage.errors import RequestError
 from footage.store import review
 from footage.store.live import gaps_between
 from footage.store.moments import MomentFilter, list_moments
 from footage.store.records import IndexedMoment
 from footage.store.search import camera_names
-from footage.web.params import WebParams
 from footage.web.timeline import (
     ZOOM_LADDER_S,
     ActivityBin,

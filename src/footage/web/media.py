@@ -6,21 +6,19 @@ folder, so no crafted request can read any other file."""
 from __future__ import annotations
 
 from pathlib import Path as FilePath
-from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from footage.errors import MediaNotFoundError, RequestError
 from footage.store import review
-from footage.web.api import MAX_ID, Connection, State
+from footage.web.context import Connection, Id, State
 from footage.web.playable import playable_video
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/media", tags=["media"])
 
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 _VIDEO = {200: {"content": {"video/mp4": {}, "video/webm": {}}, "description": "the video (byte ranges served)"},
           206: {"description": "part of the video"}, 404: {"description": "unknown recording, or its file is gone"}}
 _JPEG = {200: {"content": {"image/jpeg": {}}}, 404: {"description": "unknown id, or no picture"}}

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from footage.events import EVENT_KINDS
 from footage.store.search import camera_names
 from footage.web import api, security
-from footage.web.api import Connection, State
+from footage.web.context import Connection, Id, State
 from footage.web.day import DayView
 from footage.web.live import LiveCamera
 from footage.web.shares import ShareView
@@ -52,7 +52,7 @@ def moment_page(request: Request, detail: Annotated[MomentDetail, Depends(api.mo
 
 
 @router.post("/moments/{moment_id}/star", summary="Star or unstar a moment (form), then back to the page it was on")
-def star_form(request: Request, conn: Connection, moment_id: api.Id, starred: Annotated[bool, Form()]) -> Response:
+def star_form(request: Request, conn: Connection, moment_id: Id, starred: Annotated[bool, Form()]) -> Response:
     api.star(conn, moment_id, api.StarRequest(starred=starred))
     return RedirectResponse(_back(request.headers.get("referer"), f"/moments/{moment_id}"), status_code=303)
 

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from fastapi.responses import FileResponse, RedirectResponse
 
-from footage.web.api import State
+from footage.web.context import State
 from footage.web.shares import share_file
 
 __all__ = ["SHARE_HEADERS", "router"]

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from urllib.parse import quote, urlencode
 
+from footage.config import WebParams
 from footage.errors import RequestError
 from footage.store import review
 from footage.store.moments import MomentFilter, count_moments, get_moment, list_moments
 from footage.store.queries import TrackFilter, list_tracks
 from footage.store.records import IndexedMoment, IndexedTrack
 from footage.web.keyframe import KeyPerson, people_at_key
-from footage.web.params import WebParams
 
 __all__ = [
     "CameraCard", "EventView", "MomentCard", "MomentDetail", "MomentPage", "Overlay", "Playback", "TrackView",

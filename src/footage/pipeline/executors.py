@@ -1,5 +1,5 @@
 """Where chunks are analysed: this process (:class:`InProcessExecutor`, the default), local worker
-processes, or (in :mod:`footage.scale.ray_cluster`) a Ray cluster. Each executor analyses every
+processes, or (in :mod:`footage.pipeline.ray_cluster`) a Ray cluster. Each executor analyses every
 task and reports each once, in the order they finish, to its :class:`Listener` in the calling
 thread (the index writer); a task whose worker died is run again elsewhere, so nothing is lost or
 counted twice. Tasks are read from an iterable: this process takes one at a time (so a recording

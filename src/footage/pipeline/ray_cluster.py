@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from footage.errors import ConfigError
-from footage.scale.executors import ChunkTask, Listener, run_task
+from footage.pipeline.executors import ChunkTask, Listener, run_task
 
 __all__ = ["RayExecutor"]
 
