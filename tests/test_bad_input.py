@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MakeClip, h264
+from support.clips import MakeClip, h264
 
 MOVING = ["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from test_bad_input import footage
+from support.cli import footage
 
 #: People who walk to the high table in the sample clip and stand there, counted by eye on a
 #: contact sheet of one frame every 3 s: a blonde woman in a grey cardigan (9-21 s), a man in a

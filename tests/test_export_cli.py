@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import h264
+from support.clips import h264
 
 FPS = 10
 

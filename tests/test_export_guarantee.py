@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from leak_checks import OpenCvFaces
+from support.leaks import OpenCvFaces
 
 CLIPS = {
     "pets09": "pets09_s2l1/vtest.avi",

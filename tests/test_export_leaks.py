@@ -42,7 +42,8 @@ from footage.pipeline.export import ExportRequest, export_clip
 from footage.store.clips import covering_recordings
 from footage.store.database import connect
 from footage.store.queries import TrackFilter, list_tracks
-from leak_checks import OpenCvFaces, gradient_correlation
+from support.clips import shared_file
+from support.leaks import OpenCvFaces, gradient_correlation
 
 skdata = pytest.importorskip("skimage.data", reason="scikit-image (test extra) ships the sample photos")
 skfilters = pytest.importorskip("skimage.filters")
@@ -388,11 +389,8 @@ def test_heads_of_people_on_the_sample_clip_are_pixelated(front_door_index: Path
 
 
 @pytest.mark.slow
-def test_heads_of_pedestrians_on_tud_campus_are_pixelated(shared_footage: Path, tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    clip = shared_footage / "tud_campus" / "TUD-Campus_mp4v.mp4"
-    if not clip.is_file():
-        pytest.skip(f"{clip} not in the shared footage")
+def test_heads_of_pedestrians_on_tud_campus_are_pixelated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clip = shared_file("tud_campus/TUD-Campus_mp4v.mp4")
     db, out = tmp_path / "index.sqlite", tmp_path / "OUT.mp4"
     index(clip, db, "campus", "2026-11-20T10:00:00Z")
     sidecar = export(db, "--camera", "campus", "--from", "2026-11-20T10:00:00Z", "--to", "2026-11-20T10:00:03Z", "--out", out)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MakeClip
-from test_bad_input import footage
+from support.cli import footage
+from support.clips import MakeClip
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import free_port
+from support.net import free_port
 
 SAMPLED_S = 0.2  # one sampled frame at the default 5 a second
 SLACK_S = SAMPLED_S + 0.11  # and half a 10 fps source frame of rounding

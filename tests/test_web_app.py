@@ -27,12 +27,13 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from conftest import MakeClip, copy_index, h264, json_of
 from footage.config import Settings
 from footage.store import review
 from footage.store.database import connect
 from footage.web.app import ServeOptions, create_app
 from footage.web.params import WebParams
+from support.clips import MakeClip, h264
+from support.web import copy_index, json_of
 
 BASE = "http://127.0.0.1"
 TESTSRC = ("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10")  # a moving test card: no people

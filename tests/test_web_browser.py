@@ -18,7 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import h264, serving
+from support.clips import h264
+from support.web import serving
 
 
 def _footage(*args: str) -> subprocess.CompletedProcess[str]:
