@@ -82,7 +82,7 @@ def main() -> None:
         folder = Path(scratch)
         scene = folder / f"{args.scene}.mp4"
         (still_scene if args.scene == "still" else busy_scene)(ffmpeg, scene, 60.0 if args.scene == "still" else 139.4)
-        server = RtspCamera(ffmpeg, scene, free_port(), folder, plays_s=args.warmup + args.seconds + 120)
+        server = RtspCamera(scene, free_port(), folder, plays_s=args.warmup + args.seconds + 120)
         log = (folder / "watch.log").open("w")
         watch = subprocess.Popen(
             [sys.executable, "-m", "footage.cli", "watch", server.url, "--camera", "bench", "--db", str(folder / "i.sqlite"),

@@ -107,12 +107,14 @@ def mosquitto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 @pytest.fixture
 def rtsp_cameras(ffmpeg: str, tmp_path: Path) -> Iterator[StartCamera]:
     """``rtsp_cameras(clip, port=None, credentials=None)`` starts a real RTSP camera (GStreamer's
-    RTSP server) playing ``clip``; all are killed at the end. Skips (fails in CI) without GStreamer."""
+    RTSP server) playing ``clip``, the n-th of a test from 3 n seconds into it (``start_s``); all
+    are killed at the end. Skips (fails in CI) without GStreamer."""
     require_rtsp_server()
     started: list[RtspCamera] = []
 
     def start(clip: Path, port: int | None = None, **options: Any) -> RtspCamera:
-        camera = RtspCamera(ffmpeg, clip, port or free_port(), tmp_path, **options)
+        options.setdefault("start_s", 3.0 * len(started))
+        camera = RtspCamera(clip, port or free_port(), tmp_path, **options)
         started.append(camera)
         return camera
 

@@ -21,8 +21,6 @@ import hashlib
 import json
 import math
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -42,6 +40,7 @@ from footage.pipeline.export import ExportRequest, export_clip
 from footage.store.clips import covering_recordings
 from footage.store.database import connect
 from footage.store.queries import TrackFilter, list_tracks
+from support.cli import Ran, footage
 from support.clips import shared_file
 from support.leaks import OpenCvFaces, gradient_correlation
 
@@ -78,11 +77,6 @@ FACES_FPS = 10
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def footage(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "footage.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=600)
 
 
 def index(clip: Path, db: Path, camera: str, start: str) -> None:
@@ -446,7 +440,7 @@ def files_under(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*")}
 
 
-def assert_refused(done: subprocess.CompletedProcess[str], says: str) -> None:
+def assert_refused(done: Ran, says: str) -> None:
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2, done.stderr
     assert len(lines) == 1 and lines[0].startswith("footage: "), done.stderr

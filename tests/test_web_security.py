@@ -12,10 +12,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -31,6 +28,7 @@ from footage.errors import FootageError
 from footage.store.database import thumbnail_dir
 from footage.web import security
 from footage.web.app import ServeOptions, create_app
+from support.cli import Ran, footage
 from support.web import copy_index, raw_get
 
 BASE = "http://127.0.0.1"
@@ -252,10 +250,9 @@ def test_serving_beyond_this_computer_needs_a_token(index_copy: Path) -> None:
     create_app(ServeOptions(index_copy, host="0.0.0.0", token="x" * 12))
 
 
-def footage_serve(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "FOOTAGE_TOKEN"}
-    return subprocess.run([sys.executable, "-m", "footage.cli", "serve", *args], capture_output=True, text=True,
-                          timeout=60, env=env)
+def footage_serve(*args: str) -> Ran:
+    """``footage serve ARGS`` without a token in the environment (these runs are refused before serving)."""
+    return footage("serve", *args, env={"FOOTAGE_TOKEN": None})
 
 
 def test_footage_serve_refuses_to_listen_everywhere_without_a_token(index_copy: Path) -> None:

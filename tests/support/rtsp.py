@@ -2,20 +2,26 @@
 Debian's Python) playing a clip, started on a port, waited for until it answers, and killed to
 play a camera that loses power.
 
-A camera plays a long copy of its clip (the clip looped by stream copy, as the old loop did), so a
-recorder sees a real RTSP session, real RTP packetisation and a real SDP, from a real server.
+A camera plays a long copy of its clip (the clip looped by stream copy), so a recorder sees a real
+RTSP session, real RTP packetisation and a real SDP, from a real server. Each client gets the
+stream from the start of that copy, so two cameras of one test start at different points of the
+clip (``start_s``): two real cameras never send the same bytes, and the index would take the
+second's segments for copies of the first's.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import math
 import socket
 import subprocess
 import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+
+import av
 
 from support.ci import missing
 
@@ -55,29 +61,39 @@ def require_rtsp_server() -> None:
         missing(f"{reason} (apt-get install {PACKAGES})")
 
 
-def looped(ffmpeg: str, clip: Path, folder: Path, seconds: float = PLAYS_S) -> Path:
-    """``clip`` repeated for ``seconds`` by stream copy (continuous timestamps), made once per folder."""
-    out = folder / f"{clip.stem}-looped-{seconds:.0f}s.mp4"
-    if not out.exists():
-        part = out.with_suffix(".part.mp4")
-        subprocess.run([ffmpeg, "-v", "error", "-y", "-stream_loop", "-1", "-i", str(clip), "-t", str(seconds), "-an",
-                        "-c", "copy", str(part)], check=True)
-        part.rename(out)
+def looped(clip: Path, folder: Path, seconds: float = PLAYS_S, start_s: float = 0.0) -> Path:
+    """``clip`` from ``start_s`` (best a keyframe) and then again and again, for at least ``seconds``:
+    joined by stream copy with continuous timestamps (ffmpeg's concat demuxer), made once per folder."""
+    out = folder / f"{clip.stem}-from-{start_s:g}s-{seconds:.0f}s.mp4"
+    if out.exists():
+        return out
+    with av.open(str(clip)) as container:
+        assert container.duration, f"{clip} has no duration"
+        clip_s = container.duration / av.time_base
+    entries = [f"file '{clip}'\n" + (f"inpoint {start_s:g}\n" if start_s else "")]
+    entries += [f"file '{clip}'\n"] * math.ceil(seconds / clip_s)
+    listing = out.with_suffix(".txt")
+    listing.write_text("".join(entries))
+    part = out.with_suffix(".part.mp4")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing), "-an", "-c", "copy",
+                    str(part)], check=True)
+    part.rename(out)
     return out
 
 
 class RtspCamera:
-    """One clip served at ``rtsp://127.0.0.1:PORT/cam`` by GStreamer's RTSP server."""
+    """One clip served at ``rtsp://127.0.0.1:PORT/cam`` by GStreamer's RTSP server, from ``start_s``
+    into it, then looped for ``plays_s``; ``credentials`` (user, password) lock it."""
 
-    def __init__(self, ffmpeg: str, clip: Path, port: int, workdir: Path, *,
-                 credentials: tuple[str, str] | None = None, plays_s: float = PLAYS_S) -> None:
+    def __init__(self, clip: Path, port: int, workdir: Path, *, credentials: tuple[str, str] | None = None,
+                 plays_s: float = PLAYS_S, start_s: float = 0.0) -> None:
         require_rtsp_server()
         self.port = port
         self.url = f"rtsp://127.0.0.1:{port}/cam"
         log = workdir / f"rtsp-camera-{port}-{time.monotonic_ns()}.log"
         self._log = log
         self._process = subprocess.Popen(
-            [DEBIAN_PYTHON, str(CAMERA_SCRIPT), str(port), str(looped(ffmpeg, clip, workdir, plays_s)), *(credentials or ())],
+            [DEBIAN_PYTHON, str(CAMERA_SCRIPT), str(port), str(looped(clip, workdir, plays_s, start_s)), *(credentials or ())],
             stdin=subprocess.DEVNULL, stdout=log.open("wb"), stderr=subprocess.STDOUT)
         self._credentials = credentials
         try:
