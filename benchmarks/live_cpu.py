@@ -3,12 +3,12 @@
 1. Makes a still 1080p25 camera scene: one frame of the bundled sample clip scaled to 1920x1080,
    with light temporal noise as a camera sensor gives, H.264 with an IP-camera-like GOP of 2 s and
    no B-frames (``ffmpeg``).
-2. Serves it looped in real time over RTSP (the tests' server, ``tests/rtsp_helpers.py``: real
-   ``ffmpeg`` RTP behind a small RTSP front) and runs the real ``footage watch`` on it.
+2. Serves it looped in real time over RTSP (the tests' camera, ``tests/support/rtsp.py``:
+   GStreamer's RTSP server) and runs the real ``footage watch`` on it.
 3. After a warm-up (the models loaded, the first segments recorded and indexed), reads the CPU
    time the ``footage watch`` process used (user + system, all its threads, from
-   ``/proc/PID/stat``) over a window of ``--seconds`` of wall-clock time. The RTSP server and its
-   ``ffmpeg`` (the camera) are not counted.
+   ``/proc/PID/stat``) over a window of ``--seconds`` of wall-clock time. The RTSP server (the
+   camera) is not counted.
 4. Prints the share of one core against the issue's target (at most 25%), how many such cameras
    this machine's cores hold (at 80% load, leaving room for the web page and search), and writes
    ``benchmarks/out/live_cpu_still.json``.
@@ -34,8 +34,8 @@ from importlib import resources
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from conftest import free_port
-from rtsp_helpers import RtspServer
+from support.net import free_port
+from support.rtsp import RtspCamera
 
 OUT = Path(__file__).resolve().parent / "out"
 SAMPLE = Path(str(resources.files("footage.sample").joinpath("one-by-one-person-detection.mp4")))
@@ -82,7 +82,7 @@ def main() -> None:
         folder = Path(scratch)
         scene = folder / f"{args.scene}.mp4"
         (still_scene if args.scene == "still" else busy_scene)(ffmpeg, scene, 60.0 if args.scene == "still" else 139.4)
-        server = RtspServer(ffmpeg, scene, free_port(), folder)
+        server = RtspCamera(scene, free_port(), folder, plays_s=args.warmup + args.seconds + 120)
         log = (folder / "watch.log").open("w")
         watch = subprocess.Popen(
             [sys.executable, "-m", "footage.cli", "watch", server.url, "--camera", "bench", "--db", str(folder / "i.sqlite"),

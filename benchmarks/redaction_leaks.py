@@ -80,7 +80,7 @@ Box = tuple[float, float, float, float]
 
 def shown(original: npt.NDArray[np.uint8], exported: npt.NDArray[np.uint8], box: Box) -> bool | None:
     """Whether the region still shows its detail (None: too small to measure)."""
-    from leak_checks import gradient_correlation
+    from support.leaks import gradient_correlation
 
     before, after = crop(original, box), crop(exported, box)
     if before is None or after is None:
@@ -89,7 +89,7 @@ def shown(original: npt.NDArray[np.uint8], exported: npt.NDArray[np.uint8], box:
 
 
 def measure(name: str, clip: Path, gt: Path, folder: Path) -> dict[str, object]:
-    from leak_checks import OpenCvFaces
+    from support.leaks import OpenCvFaces
 
     finder = OpenCvFaces()
     db = folder / f"{name}.sqlite"

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MakeClip, h264
+from support.ci import missing
+from support.cli import footage
+from support.clips import MakeClip, h264
 
 MOVING = ["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25"]
-
-
-def footage(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "footage.cli", *args], capture_output=True, text=True, timeout=600)
 
 
 def _tracks(db: Path) -> list[dict]:
@@ -117,3 +115,13 @@ def test_bad_arguments_get_one_line(tmp_path: Path, batch: dict[str, Path]) -> N
     result = footage("index", str(batch["good"]), "--db", str(tmp_path / "i.sqlite"), "--config", str(config))
     assert result.returncode == 2 and "unknown setting(s) in [ingest]: detect_fsp" in result.stderr
     assert not os.path.exists(tmp_path / "i.sqlite-thumbnails")
+
+
+def test_the_installed_console_script_exits_2_with_one_line(tmp_path: Path) -> None:
+    """The ``footage`` command pip installs (the other tests call its ``main`` in process)."""
+    script = Path(sys.executable).with_name("footage")
+    if not script.is_file():
+        missing(f"the footage console script is not installed beside {sys.executable} (pip install -e .)")
+    done = subprocess.run([str(script), "tracks", "--db", str(tmp_path / "none.sqlite")], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "no index at" in done.stderr, done.stderr

@@ -15,7 +15,7 @@ from footage.events.scoring import score_tracks
 from footage.ingest.mot import read_mot
 from footage.store.database import connect
 from footage.store.queries import TrackFilter, list_tracks
-from test_bad_input import footage
+from support.cli import footage
 
 pytestmark = pytest.mark.slow
 

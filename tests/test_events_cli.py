@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from test_bad_input import footage
+from support.cli import footage
+from support.web import copy_index
 
 #: People who walk to the high table in the sample clip and stand there, counted by eye on a
 #: contact sheet of one frame every 3 s: a blonde woman in a grey cardigan (9-21 s), a man in a
@@ -28,11 +29,9 @@ def _events(db: Path, *args: str) -> list[dict]:  # type: ignore[type-arg]
 
 
 @pytest.fixture(scope="module")
-def indexed_sample(tmp_path_factory: pytest.TempPathFactory, sample_clip: Path) -> Path:
-    db = tmp_path_factory.mktemp("sample") / "index.sqlite"
-    out = footage("index", str(sample_clip), "--db", str(db), "--camera", "hall", "--no-progress")
-    assert out.returncode == 0, out.stderr
-    return db
+def indexed_sample(tmp_path_factory: pytest.TempPathFactory, front_door_index: Path) -> Path:
+    """A copy of the run's index of the sample clip (camera "front door"): ``--rebuild`` changes it."""
+    return copy_index(front_door_index, tmp_path_factory.mktemp("sample"))
 
 
 def test_every_person_at_the_table_lingers_once(indexed_sample: Path) -> None:
@@ -42,7 +41,7 @@ def test_every_person_at_the_table_lingers_once(indexed_sample: Path) -> None:
     assert len(moments) == PEOPLE_AT_THE_TABLE  # each visit is one moment: appeared, lingered, left
     for moment in moments:
         assert set(moment) >= MOMENT_KEYS
-        assert moment["camera"] == "hall" and moment["start_utc"] <= moment["end_utc"]
+        assert moment["camera"] == "front door" and moment["start_utc"] <= moment["end_utc"]
         assert "stayed in one spot" in moment["description"]
         with Image.open(moment["keyframe"]) as picture:
             assert picture.format == "JPEG" and picture.width == 768

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from events_helpers import kinds, of_kind, run, still, track, walk
-from test_events_single import car_arriving
+from support.events import car_arriving, kinds, of_kind, run, still, track, walk
 
 
 def test_walking_up_to_a_standing_person() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from events_helpers import kinds, of_kind, run, still, track, walk
+from support.events import car_arriving, kinds, of_kind, run, still, track, walk
 
 
 def test_appeared_and_left_with_the_time_present() -> None:
@@ -65,20 +65,6 @@ def test_a_person_seated_from_the_start_is_seated_by_box_shape() -> None:
 
 def test_standing_still_is_not_sitting() -> None:
     assert of_kind(run(track(1, 5.0, 40.0, still(300, 400))), "sat_or_crouched") == []
-
-
-def car_arriving(track_id: int = 9, stop_at: float = 10.0, leave_at: float = 40.0, end: float = 50.0):  # type: ignore[no-untyped-def]
-    """A car (box 100 high) driving in from the left at 60 px/s, standing from ``stop_at`` to
-    ``leave_at`` at x = 600, then driving on."""
-
-    def foot(t: float) -> tuple[float, float]:
-        if t < stop_at:
-            return (600 - 60 * (stop_at - t), 500)
-        if t < leave_at:
-            return (600, 500)
-        return (600 + 60 * (t - leave_at), 500)
-
-    return track(track_id, 2.0, end, foot, 100.0, label="car", aspect=2.0)
 
 
 def test_vehicle_stopped_then_departed() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import av
@@ -13,13 +12,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import h264
+from support.cli import footage
+from support.clips import h264
 
 FPS = 10
-
-
-def footage(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "footage.cli", *map(str, args)], capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,11 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from conftest import MakeClip, h264
 from footage.errors import FootageError, MediaError, MediaNotFoundError, MediaOpenError
 from footage.export.copy import CopyReport, Piece, StreamCopyError, copy_pieces
 from footage.export.span_cut import SpanCut, with_decode_times
 from footage.media.edit_list import set_presentation_duration
+from support.clips import MakeClip, h264
 
 FPS = 25
 FRAME_S = 1 / FPS

@@ -11,13 +11,12 @@ interaction and too short for a moment: their whole span is exported instead. Th
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from leak_checks import OpenCvFaces
+from support.cli import Ran, footage
+from support.leaks import OpenCvFaces
 
 CLIPS = {
     "pets09": "pets09_s2l1/vtest.avi",
@@ -36,9 +35,8 @@ CLIPS = {
 START = "2026-11-20T10:00:00Z"
 
 
-def footage(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "footage.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=900)
+def footage_ok(*args: str | Path) -> Ran:
+    done = footage(*args)
     assert done.returncode == 0, done.stderr
     return done
 
@@ -54,8 +52,8 @@ def test_no_default_export_of_a_moment_shows_a_face(shared_footage: Path, name: 
                                                     tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     clip = shared_footage / CLIPS[name]
     db = tmp_path / "index.sqlite"
-    footage("index", clip, "--db", db, "--camera", name, "--start", START, "--no-progress")
-    moments = json.loads(footage("events", "--db", db, "--format", "json").stdout)
+    footage_ok("index", clip, "--db", db, "--camera", name, "--start", START, "--no-progress")
+    moments = json.loads(footage_ok("events", "--db", db, "--format", "json").stdout)
     exports = [("--pad", "3", str(m["id"])) for m in moments] or [
         ("--camera", name, "--from", START, "--to", "2026-11-20T10:10:00Z")]  # too short for a moment: all of it
     before = sum(finder.per_frame(clip))
@@ -63,7 +61,7 @@ def test_no_default_export_of_a_moment_shows_a_face(shared_footage: Path, name: 
     passes = []
     for number, args in enumerate(exports):
         out = tmp_path / f"moment-{number}.mp4"
-        footage("export", "--db", db, *args, "--out", out)
+        footage_ok("export", "--db", db, *args, "--out", out)
         sidecar = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
         counts = finder.per_frame(out)
         leaks = [i for i, n in enumerate(counts) if n]

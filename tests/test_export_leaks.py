@@ -21,8 +21,6 @@ import hashlib
 import json
 import math
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -43,7 +41,9 @@ from footage.store.clips import covering_recordings
 from footage.store.database import connect
 from footage.store.queries import TrackFilter, list_tracks
 from footage.types import box_at
-from leak_checks import OpenCvFaces, gradient_correlation
+from support.cli import Ran, footage
+from support.clips import shared_file
+from support.leaks import OpenCvFaces, gradient_correlation
 
 skdata = pytest.importorskip("skimage.data", reason="scikit-image (test extra) ships the sample photos")
 skfilters = pytest.importorskip("skimage.filters")
@@ -78,11 +78,6 @@ FACES_FPS = 10
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def footage(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "footage.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=600)
 
 
 def index(clip: Path, db: Path, camera: str, start: str) -> None:
@@ -390,11 +385,8 @@ def test_heads_of_people_on_the_sample_clip_are_pixelated(front_door_index: Path
 
 
 @pytest.mark.slow
-def test_heads_of_pedestrians_on_tud_campus_are_pixelated(shared_footage: Path, tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    clip = shared_footage / "tud_campus" / "TUD-Campus_mp4v.mp4"
-    if not clip.is_file():
-        pytest.skip(f"{clip} not in the shared footage")
+def test_heads_of_pedestrians_on_tud_campus_are_pixelated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clip = shared_file("tud_campus/TUD-Campus_mp4v.mp4")
     db, out = tmp_path / "index.sqlite", tmp_path / "OUT.mp4"
     index(clip, db, "campus", "2026-11-20T10:00:00Z")
     sidecar = export(db, "--camera", "campus", "--from", "2026-11-20T10:00:00Z", "--to", "2026-11-20T10:00:03Z", "--out", out)
@@ -450,7 +442,7 @@ def files_under(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*")}
 
 
-def assert_refused(done: subprocess.CompletedProcess[str], says: str) -> None:
+def assert_refused(done: Ran, says: str) -> None:
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2, done.stderr
     assert len(lines) == 1 and lines[0].startswith("footage: "), done.stderr

@@ -18,6 +18,7 @@ from footage.detect.faces import Faces, YuNetFaceDetector, default_face_model_pa
 from footage.detect.yolox import default_model_path
 from footage.errors import ModelError
 from footage.geometry import iou_matrix
+from support.clips import shared_file
 
 skdata = pytest.importorskip("skimage.data", reason="scikit-image (test extra) ships the sample photos")
 
@@ -163,11 +164,9 @@ def test_time_per_1080p_frame(faces: YuNetFaceDetector, astronaut: npt.NDArray[n
         print(f"\nYuNet faces: {mean_ms:.1f} ms per 1920x1080 frame (mean of 20, input width {faces.input_width})")
 
 
-def test_pedestrians_on_the_shared_footage(faces: YuNetFaceDetector, shared_footage: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
-    paths = sorted((shared_footage / "tud_campus" / "img1").glob("*.jpg"))
-    if not paths:
-        pytest.skip("tud_campus frames not in the shared footage")
+def test_pedestrians_on_the_shared_footage(faces: YuNetFaceDetector, capsys: pytest.CaptureFixture[str]) -> None:
+    paths = sorted(shared_file("tud_campus/img1").glob("*.jpg"))
+    assert paths, "tud_campus/img1 of the shared footage holds no frames"
     counts = []
     for path in paths:
         image = bgr(np.asarray(Image.open(path).convert("RGB")))

@@ -7,14 +7,13 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import MakeClip
-from test_bad_input import footage
+from support.cli import footage, footage_process
+from support.clips import MakeClip
 
 
 @pytest.fixture(scope="module")
@@ -104,10 +103,8 @@ def test_an_interrupted_index_is_redone_cleanly(
 ) -> None:
     reference_db, clip = indexed
     db = tmp_path / "index.sqlite"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "footage.cli", "index", str(clip), "--db", str(db), "--no-progress"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    process = footage_process("index", clip, "--db", db, "--no-progress",
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # wait until the recording is registered, then interrupt
         time.sleep(0.2)

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import free_port
 from footage.errors import ConfigError
 from footage.live.mqtt import (
     MqttParams,
@@ -35,7 +34,8 @@ from footage.live.mqtt import (
     topic_camera,
 )
 from footage.store.records import IndexedMoment
-from mqtt_helpers import Subscriber, mosquitto_binary, running_broker
+from support.mqtt import Subscriber, mosquitto_binary, running_broker
+from support.net import free_port
 
 START = datetime(2026, 11, 20, 14, 30, 0, 250000, tzinfo=UTC)
 

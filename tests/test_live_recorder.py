@@ -1,5 +1,5 @@
 """Live recording: the pure backoff and layout, and the recorder against a real RTSP server
-(tests/rtsp_helpers.py: real ffmpeg RTP behind a small RTSP front)."""
+(GStreamer's, as support/rtsp.py runs it: the rtsp_cameras fixture)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 import av
 import pytest
 
-from conftest import free_port
 from footage.errors import ConfigError
 from footage.ingest.clock import start_from_path
 from footage.live.backoff import RetryPolicy, backoff_delays
 from footage.live.layout import partial_path, safe_camera_name, segment_path
 from footage.live.recorder import GapInfo, SegmentInfo, explain, is_fatal, record
-from rtsp_helpers import RtspServer
+from support.net import free_port
+from support.rtsp import StartCamera
 
 # ---------------------------------------------------------------- backoff (pure)
 
@@ -91,20 +91,6 @@ def test_segment_path_for_fixed_offset_zone() -> None:
 # ---------------------------------------------------------------- a real RTSP server
 
 
-@pytest.fixture
-def rtsp_server(ffmpeg: str, sample_clip: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    servers: list[RtspServer] = []
-
-    def start(port: int | None = None) -> RtspServer:
-        server = RtspServer(ffmpeg, sample_clip, port or free_port(), tmp_path)
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.kill()
-
-
 class Recording:
     """``record`` in a thread, collecting what it reports."""
 
@@ -149,8 +135,8 @@ def _check_segments(rec: Recording) -> None:
 
 
 @pytest.mark.slow  # about 25 s and 17 s of real-time streaming
-def test_records_segments_by_stream_copy(rtsp_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    server = rtsp_server()
+def test_records_segments_by_stream_copy(rtsp_cameras: StartCamera, sample_clip: Path, tmp_path: Path) -> None:
+    server = rtsp_cameras(sample_clip)
     rec = Recording(server.url, tmp_path / "rec", segment_s=8.0)
     time.sleep(25)
     assert rec.finish() < 2.0
@@ -164,15 +150,15 @@ def test_records_segments_by_stream_copy(rtsp_server, tmp_path: Path) -> None:  
 
 
 @pytest.mark.slow  # about 25 s and 17 s of real-time streaming
-def test_survives_the_server_dying(rtsp_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    server = rtsp_server()
+def test_survives_the_server_dying(rtsp_cameras: StartCamera, sample_clip: Path, tmp_path: Path) -> None:
+    server = rtsp_cameras(sample_clip)
     rec = Recording(server.url, tmp_path / "rec", segment_s=8.0, policy=RetryPolicy(0.5, 2.0, 0.1))
     time.sleep(6)
     killed_at = datetime.now(UTC)
     server.kill()
     time.sleep(3)
     restarted_at = datetime.now(UTC)
-    rtsp_server(server.port)
+    rtsp_cameras(sample_clip, server.port)
     deadline = time.monotonic() + 10
     while not any(g.end_utc is not None for g in rec.gaps):
         assert time.monotonic() < deadline, f"no reconnect within 10 s: {rec.gaps}"

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import h264
 from footage.config import Settings
 from footage.detect import Detector
 from footage.errors import ConfigError
@@ -32,6 +31,7 @@ from footage.pipeline.index import index_paths
 from footage.store import live as store_live
 from footage.store.database import connect, thumbnail_dir
 from footage.store.moments import MomentFilter, list_moments
+from support.clips import h264
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

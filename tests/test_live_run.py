@@ -1,4 +1,4 @@
-"""``footage run`` and ``footage watch`` end to end: real RTSP cameras (tests/rtsp_helpers.py), the
+"""``footage run`` and ``footage watch`` end to end: real RTSP cameras (GStreamer's RTSP server), the
 real command in a subprocess, a real Mosquitto broker, the real index; plus the cameras file and
 crash repair on their own."""
 
@@ -9,9 +9,8 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -19,14 +18,14 @@ from typing import Any
 import av
 import pytest
 
-from conftest import free_port
 from footage.errors import ConfigError
 from footage.live.cameras import parse_cameras
 from footage.live.repair import find_partials, salvage
 from footage.store.database import connect
 from footage.store.live import set_starred
-from mqtt_helpers import Subscriber
-from rtsp_helpers import RtspServer
+from support.cli import footage, footage_process
+from support.mqtt import Subscriber
+from support.rtsp import RtspCamera, StartCamera
 
 CLIP_S = 20.0  # the live_clip fixture: a person lingers from 4.8 s to 16.6 s
 SEGMENT_S = 19.5  # past the clip's last keyframe (19 s), before the next copy (20 s): one copy a segment
@@ -80,8 +79,7 @@ def test_cameras_file_mistakes_are_clear(tables: dict[str, Any], says: str) -> N
 
 
 def test_run_without_a_cameras_file_says_so(tmp_path: Path) -> None:
-    out = subprocess.run([sys.executable, "-m", "footage.cli", "run", "--config", str(tmp_path / "none.toml")],
-                         capture_output=True, text=True, timeout=60)
+    out = footage("run", "--config", tmp_path / "none.toml")
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0 and "no cameras file" in out.stderr
 
@@ -148,8 +146,7 @@ def _state(db: Path, camera: str) -> tuple[str, str] | None:
 
 
 def _footage(*args: str, log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "footage.cli", *args], stdout=log.open("ab"), stderr=subprocess.STDOUT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    return footage_process(*args, stdout=log.open("ab"), stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
 def _stop(process: subprocess.Popen[bytes], log: Path) -> None:
@@ -167,21 +164,16 @@ def _decodes(path: Path) -> int:
 
 
 @pytest.fixture
-def cameras(ffmpeg: str, live_clip: Path, tmp_path: Path) -> Iterator[Callable[..., RtspServer]]:
-    servers: list[RtspServer] = []
+def cameras(rtsp_cameras: StartCamera, live_clip: Path) -> Callable[..., RtspCamera]:
+    """RTSP cameras playing the live clip unless told another."""
+    def start(port: int | None = None, clip: Path = live_clip, **options: Any) -> RtspCamera:
+        return rtsp_cameras(clip, port, **options)
 
-    def start(port: int | None = None, clip: Path = live_clip, **options: Any) -> RtspServer:
-        server = RtspServer(ffmpeg, clip, port or free_port(), tmp_path, **options)
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.kill()
+    return start
 
 
 @pytest.mark.slow  # about 70 s of real-time streaming
-def test_watching_a_looped_clip_finds_the_moments_of_the_file(cameras: Callable[..., RtspServer], live_clip: Path,
+def test_watching_a_looped_clip_finds_the_moments_of_the_file(cameras: Callable[..., RtspCamera], live_clip: Path,
                                                              ffmpeg: str, tmp_path: Path) -> None:
     # the clip with one keyframe, so that every segment of the looped stream is one whole copy: the
     # recorder starts at a keyframe (a player joining a camera misses the first frames anyway) and
@@ -190,8 +182,7 @@ def test_watching_a_looped_clip_finds_the_moments_of_the_file(cameras: Callable[
     subprocess.run([ffmpeg, "-v", "error", "-i", str(live_clip), "-c:v", "libx264", "-preset", "veryfast", "-g", "200",
                     "-bf", "0", "-sc_threshold", "0", "-pix_fmt", "yuv420p", str(clip)], check=True)
     file_db = tmp_path / "file.sqlite"
-    subprocess.run([sys.executable, "-m", "footage.cli", "index", str(clip), "--db", str(file_db), "--camera", "file",
-                    "--no-progress"], check=True, capture_output=True)
+    assert footage("index", clip, "--db", file_db, "--camera", "file", "--no-progress").returncode == 0
     expected = [(kind, start, end) for _, kind, start, end, _, _ in _moments(file_db, "file")]
     assert [k for k, _, _ in expected] == ["lingered"]
 
@@ -216,7 +207,7 @@ def test_watching_a_looped_clip_finds_the_moments_of_the_file(cameras: Callable[
 
 
 @pytest.mark.slow  # about two and a half minutes of real-time streaming
-def test_run_two_cameras_through_faults_retention_mqtt_and_a_crash(cameras: Callable[..., RtspServer], mosquitto: int,
+def test_run_two_cameras_through_faults_retention_mqtt_and_a_crash(cameras: Callable[..., RtspCamera], mosquitto: int,
                                                                    tmp_path: Path) -> None:
     porch, yard = cameras(), cameras()
     locked = cameras(credentials=("admin", "right"))

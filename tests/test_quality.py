@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from mot_scoring import score_mot
-from test_bad_input import footage
+from support.cli import footage
+from support.mot import score_mot
 
 pytestmark = pytest.mark.slow
 

@@ -19,15 +19,15 @@ from typing import Any
 
 import pytest
 
-from conftest import free_port
+from support.cli import Ran, footage, footage_process
+from support.net import free_port
 
 SAMPLED_S = 0.2  # one sampled frame at the default 5 a second
 SLACK_S = SAMPLED_S + 0.11  # and half a 10 fps source frame of rounding
 
 
-def _index(db: Path, *paths: Path, args: tuple[str, ...] = (), camera: str = "cam") -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "footage.cli", "-v", "index", *map(str, paths), "--db", str(db), "--camera",
-                           camera, "--no-progress", "--format", "json", *args], capture_output=True, text=True, timeout=900)
+def _index(db: Path, *paths: Path, args: tuple[str, ...] = (), camera: str = "cam") -> Ran:
+    done = footage("-v", "index", *paths, "--db", db, "--camera", camera, "--no-progress", "--format", "json", *args)
     assert done.returncode == 0, done.stderr
     return done
 
@@ -58,11 +58,10 @@ def assert_same(single: Path, spread: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def single(sample_clip: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample clip (139 s; six people stand at a table in turn) indexed in one process."""
-    db = tmp_path_factory.mktemp("single") / "index.sqlite"
-    _index(db, sample_clip)
-    return db
+def single(front_door_index: Path) -> Path:
+    """The sample clip (139 s; six people stand at a table in turn) indexed in one process: the
+    run's one index of it."""
+    return front_door_index
 
 
 def test_workers_split_a_recording_into_chunks_and_stitch_it_back(single: Path, sample_clip: Path, tmp_path: Path) -> None:
@@ -102,9 +101,8 @@ def _workers_of(pid: int) -> list[int]:
 
 def test_a_worker_killed_mid_job_changes_nothing(single: Path, sample_clip: Path, tmp_path: Path) -> None:
     db = tmp_path / "index.sqlite"
-    job = subprocess.Popen([sys.executable, "-m", "footage.cli", "-v", "index", str(sample_clip), "--db", str(db), "--camera",
-                            "cam", "--no-progress", "--workers", "2", "--chunk-s", "30"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    job = footage_process("-v", "index", sample_clip, "--db", db, "--camera", "cam", "--no-progress", "--workers", "2",
+                          "--chunk-s", "30", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while len(workers := _workers_of(job.pid)) < 2:
         assert job.poll() is None and time.monotonic() < deadline, "no workers started"
@@ -157,9 +155,8 @@ def _ray_task_workers() -> list[int]:
 def test_a_ray_worker_killed_mid_task_changes_nothing(ray_cluster: str, single: Path, sample_clip: Path,
                                                     tmp_path: Path) -> None:
     db = tmp_path / "index.sqlite"
-    job = subprocess.Popen([sys.executable, "-m", "footage.cli", "index", str(sample_clip), "--db", str(db), "--camera", "cam",
-                            "--no-progress", "--ray", ray_cluster, "--chunk-s", "30"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    job = footage_process("index", sample_clip, "--db", db, "--camera", "cam", "--no-progress", "--ray", ray_cluster,
+                          "--chunk-s", "30", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not (busy := _ray_task_workers()):
         assert job.poll() is None and time.monotonic() < deadline, "no Ray task started"
@@ -177,14 +174,12 @@ def test_a_ray_worker_killed_mid_task_changes_nothing(ray_cluster: str, single: 
     (("--workers", "2", "--chunk-s", "5"), "--chunk-s"),
 ])
 def test_spreading_mistakes_are_one_line(args: tuple[str, ...], says: str, sample_clip: Path, tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "footage.cli", "index", str(sample_clip), "--db", str(tmp_path / "i.sqlite"),
-                           *args], capture_output=True, text=True, timeout=120)
+    done = footage("index", sample_clip, "--db", tmp_path / "i.sqlite", *args)
     assert done.returncode == 2 and says in done.stderr and done.stderr.count("\n") == 1, done.stderr
     assert not (tmp_path / "i.sqlite").exists() or not _found(tmp_path / "i.sqlite")[0]
 
 
 def test_ray_missing_cluster_is_a_clear_error(sample_clip: Path, tmp_path: Path) -> None:
     pytest.importorskip("ray")
-    done = subprocess.run([sys.executable, "-m", "footage.cli", "index", str(sample_clip), "--db", str(tmp_path / "i.sqlite"),
-                           "--ray", f"127.0.0.1:{free_port()}"], capture_output=True, text=True, timeout=300)
+    done = footage("index", sample_clip, "--db", tmp_path / "i.sqlite", "--ray", f"127.0.0.1:{free_port()}")
     assert done.returncode == 2 and "cannot reach the Ray cluster" in done.stderr, done.stderr

@@ -14,7 +14,7 @@ from PIL import Image
 
 from footage.store.database import connect
 from footage.store.schema import MIGRATIONS
-from test_bad_input import footage
+from support.cli import footage
 
 RESULT_KEYS = {"id", "kind", "camera", "start_utc", "end_utc", "start_s", "end_s", "description", "score", "thumbnail"}
 

@@ -17,7 +17,7 @@ from footage.pipeline.search import search_moments
 from footage.search.params import SearchParams
 from footage.search.wordpiece import WordPiece
 from footage.store.database import connect
-from test_bad_input import footage
+from support.cli import footage
 
 onnx = pytest.importorskip("onnx", reason="building the tiny test models needs the onnx package (pip install '.[test]')")
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402

@@ -4,18 +4,14 @@ browser (Debian's Chromium, opened from the disk as a stranger would after downl
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import av
 import pytest
 
+from support.cli import footage
+
 INDEX_NAME = "index.sqlite"
-
-
-def footage(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "footage.cli", *args], capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")

@@ -4,32 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import av
 import pytest
 
-from conftest import FOOTAGE, MakeClip, h264
 from footage.ingest.params import SourceParams
 from footage.ingest.source import PyAVSource
-
-REAL_CLIPS = [
-    "pets09_s2l1/vtest.avi",
-    "tud_campus/TUD-Campus_mp4v.mp4",
-    "intel_sample_videos/car-detection.mp4",
-    "traffic/video.avi",
-]
-
-# a grey scene with camera-like sensor noise; a box starts moving at 21.3 s, between keyframes
-STILL_THEN_MOTION = [
-    "-f", "lavfi", "-i", "color=c=0x707070:size=640x360:rate=25",
-    "-f", "lavfi", "-i", "color=c=0x202020:size=50x110:rate=25",
-    "-filter_complex", "[0][1]overlay=x='40+30*(t-21.3)':y=120:enable='gte(t,21.3)',noise=alls=6:allf=t",
-]
-
-
-def _decode_indices(path: Path) -> dict[int, int]:
-    """pts -> 0-based decode index, from a plain full decode."""
-    with av.open(str(path)) as container:
-        return {frame.pts: i for i, frame in enumerate(container.decode(video=0))}
+from support.clips import REAL_CLIPS, STILL_THEN_MOTION, MakeClip, decode_indices, h264
 
 
 def _check_contract(path: Path, params: SourceParams) -> list:
@@ -39,7 +18,7 @@ def _check_contract(path: Path, params: SourceParams) -> list:
     assert samples, "no samples"
     times = [s.time_s for s in samples]
     assert times == sorted(times), "samples out of time order"
-    truth = _decode_indices(path)
+    truth = decode_indices(path)
     for sample in samples:
         assert truth[sample.pts] == sample.index, f"index {sample.index} != decode index at pts {sample.pts}"
         if sample.frame is not None:
@@ -108,7 +87,6 @@ def test_sample_clip_in_the_package_opens(sample_clip: Path) -> None:
         assert source.info.duration_s == pytest.approx(139, abs=1.5)
 
 
-def test_real_clip_list_matches_the_shared_folder() -> None:
-    if FOOTAGE.is_dir():
-        for relative in REAL_CLIPS:
-            assert (FOOTAGE / relative).is_file(), relative
+def test_real_clip_list_matches_the_shared_folder(shared_footage: Path) -> None:
+    for relative in REAL_CLIPS:
+        assert (shared_footage / relative).is_file(), relative

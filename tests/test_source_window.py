@@ -13,13 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import h264
 from footage.errors import CorruptMediaError
 from footage.ingest.params import SourceParams
 from footage.ingest.samples import DecodeStats, Sample
 from footage.ingest.sampling import Sampler
 from footage.ingest.source import PyAVSource
-from test_source import REAL_CLIPS, STILL_THEN_MOTION, _decode_indices
+from support.clips import REAL_CLIPS, STILL_THEN_MOTION, decode_indices, h264
 
 EVERY_SAMPLE = SourceParams(motion_gate=False)
 MOVING = ["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25"]
@@ -98,7 +97,7 @@ def test_windows_in_a_row_sample_exactly_the_frames_of_one_read(
 def test_windowed_indexes_are_decode_indexes_in_the_whole_file(clips: dict[str, Path]) -> None:
     # MP4 indexes every frame (exact by position); MPEG-TS does not (from pts and frame rate)
     for name in ("sample", "b-frames.ts"):
-        truth = _decode_indices(clips[name])
+        truth = decode_indices(clips[name])
         samples = _read(clips[name], EVERY_SAMPLE, 13.3, 17.0)[0]
         assert samples and all(truth[s.pts] == s.index for s in samples), name
 
@@ -112,7 +111,7 @@ def test_windows_in_a_row_on_real_clips(shared_footage: Path, relative: str) -> 
     cuts = (round(duration_s / 3, 2), round(2 * duration_s / 3, 2))
     whole = _read(clip, EVERY_SAMPLE)[0]
     assert _keys(_in_windows(clip, EVERY_SAMPLE, cuts)) == _keys(whole)
-    truth = _decode_indices(clip)
+    truth = decode_indices(clip)
     assert all(truth[s.pts] == s.index for s in whole)
 
 

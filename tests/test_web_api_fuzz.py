@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import response_schema_conformance  # noqa: E402
 
-from conftest import copy_index  # noqa: E402
 from footage.web.app import create_app  # noqa: E402
 from footage.web.context import ServeOptions  # noqa: E402
+from support.web import copy_index  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import re
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import closing
@@ -27,12 +26,14 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from conftest import MakeClip, copy_index, h264, json_of
 from footage.config import Settings, WebParams
 from footage.store import review
 from footage.store.database import connect
 from footage.web.app import create_app
 from footage.web.context import ServeOptions
+from support.cli import footage
+from support.clips import MakeClip, h264
+from support.web import copy_index, json_of
 
 BASE = "http://127.0.0.1"
 TESTSRC = ("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10")  # a moving test card: no people
@@ -350,8 +351,7 @@ def cli_index(tmp_path_factory: pytest.TempPathFactory, sample_clip: Path, ffmpe
     gone, avi, db = folder / "gone.mp4", folder / "old-camera.avi", folder / "index.sqlite"
     subprocess.run([ffmpeg, "-v", "error", "-i", str(sample_clip), "-t", "25", "-c", "copy", str(gone)], check=True)
     subprocess.run([ffmpeg, "-v", "error", *TESTSRC, "-t", "2", "-c:v", "msmpeg4", str(avi)], check=True)
-    out = subprocess.run([sys.executable, "-m", "footage.cli", "index", str(gone), str(avi), "--db", str(db),
-                          "--camera", "x", "--no-progress"], capture_output=True, text=True, timeout=300)
+    out = footage("index", gone, avi, "--db", db, "--camera", "x", "--no-progress")
     assert out.returncode == 0, out.stderr
     gone.unlink()
     return CliIndex(db, gone, avi)

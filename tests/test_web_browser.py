@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,11 +17,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import h264, serving
+from support.cli import Ran, footage
+from support.clips import h264
+from support.web import serving
 
 
-def _footage(*args: str) -> subprocess.CompletedProcess[str]:
-    out = subprocess.run([sys.executable, "-m", "footage.cli", *args], capture_output=True, text=True, timeout=900)
+def _footage(*args: str) -> Ran:
+    out = footage(*args)
     assert out.returncode == 0, out.stderr
     return out
 

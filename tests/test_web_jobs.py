@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MakeClip, h264
 from footage.config import Settings
 from footage.detect import Detector
 from footage.errors import ModelError, RequestError
@@ -19,6 +18,7 @@ from footage.store import queries
 from footage.store.database import connect
 from footage.store.moments import MomentFilter, list_moments
 from footage.web.jobs import JobRunner, JobView, allowed_path
+from support.clips import MakeClip, h264
 
 RunnerFactory = Callable[..., JobRunner]
 

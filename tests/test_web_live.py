@@ -28,7 +28,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import copy_index, json_of, serving
 from footage.store.database import connect
 from footage.store.live import LiveStatus, close_gap, open_gap, set_state
 from footage.web.app import create_app
@@ -36,6 +35,7 @@ from footage.web.context import ServeOptions
 from footage.web.live import STALE_AFTER, is_stale, live_camera
 from footage.web.templating import clock
 from footage.web.timeline import Window, gap_bands
+from support.web import copy_index, json_of, serving
 
 BASE = "http://127.0.0.1"
 CAMERA = "front door"

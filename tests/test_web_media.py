@@ -14,10 +14,10 @@ import av.error
 import numpy as np
 import pytest
 
-from conftest import MakeClip, h264
 from footage.errors import CorruptMediaError, MediaError, MediaNotFoundError, MediaOpenError
 from footage.web import playable
 from footage.web.playable import PlayableVideo, playable_video, playback_plan
+from support.clips import MakeClip, h264
 
 TESTSRC = ("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10")
 

@@ -12,66 +12,30 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
-import anyio
 import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
-from conftest import copy_index
 from footage.errors import FootageError
 from footage.store.database import thumbnail_dir
 from footage.web import security
 from footage.web.app import create_app
 from footage.web.context import ServeOptions
+from support.cli import Ran, footage
+from support.web import copy_index, raw_get
 
 BASE = "http://127.0.0.1"
 TOKEN = "correct horse battery"
 PASSWD = Path("/etc/passwd")
 WEB = Path(security.__file__).parent  # src/footage/web: its static/ folder is served
-
-
-def raw_get(app: FastAPI, raw_path: str, host: str = "127.0.0.1") -> tuple[int, bytes]:
-    """GET ``raw_path`` exactly as written, the way uvicorn hands a request line to the app (it
-    percent-decodes the path but keeps ``..``; httpx, and so TestClient, would remove them)."""
-    async def call() -> tuple[int, bytes]:
-        sent: list[Message] = []
-        requested, finished = False, anyio.Event()
-
-        async def receive() -> Message:
-            nonlocal requested
-            if not requested:
-                requested = True
-                return {"type": "http.request", "body": b"", "more_body": False}
-            await finished.wait()  # the client stays until the whole answer is sent
-            return {"type": "http.disconnect"}
-
-        async def send(message: Message) -> None:
-            sent.append(message)
-            if message["type"] == "http.response.body" and not message.get("more_body", False):
-                finished.set()
-
-        scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-            "path": unquote(raw_path), "raw_path": raw_path.encode(), "query_string": b"", "root_path": "",
-            "headers": [(b"host", host.encode())], "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
-        }
-        await app(scope, receive, send)
-        status = next(m["status"] for m in sent if m["type"] == "http.response.start")
-        return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-
-    return anyio.run(call)
 
 
 def expect_refused(answer: httpx.Response, secret: bytes = b"root:") -> None:
@@ -287,10 +251,9 @@ def test_serving_beyond_this_computer_needs_a_token(index_copy: Path) -> None:
     create_app(ServeOptions(index_copy, host="0.0.0.0", token="x" * 12))
 
 
-def footage_serve(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "FOOTAGE_TOKEN"}
-    return subprocess.run([sys.executable, "-m", "footage.cli", "serve", *args], capture_output=True, text=True,
-                          timeout=60, env=env)
+def footage_serve(*args: str) -> Ran:
+    """``footage serve ARGS`` without a token in the environment (these runs are refused before serving)."""
+    return footage("serve", *args, env={"FOOTAGE_TOKEN": None})
 
 
 def test_footage_serve_refuses_to_listen_everywhere_without_a_token(index_copy: Path) -> None:

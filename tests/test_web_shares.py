@@ -29,7 +29,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from conftest import copy_index
 from footage.errors import RequestError, StoreError
 from footage.store.database import connect, shares_dir
 from footage.store.shares import get_share, list_shares
@@ -37,7 +36,7 @@ from footage.web import shares as links
 from footage.web.app import create_app
 from footage.web.context import ServeOptions
 from footage.web.keyframe import key_box, people_at_key
-from test_web_security import raw_get
+from support.web import copy_index, raw_get
 
 BASE = "http://testserver.example"
 TOKEN = "correct horse battery"

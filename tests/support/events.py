@@ -58,3 +58,17 @@ def kinds(analysis: Analysis) -> list[str]:
 
 def of_kind(analysis: Analysis, kind: str) -> list:  # type: ignore[type-arg]
     return [e for e in analysis.events if e.kind == kind]
+
+
+def car_arriving(track_id: int = 9, stop_at: float = 10.0, leave_at: float = 40.0, end: float = 50.0):  # type: ignore[no-untyped-def]
+    """A car (box 100 high) driving in from the left at 60 px/s, standing from ``stop_at`` to
+    ``leave_at`` at x = 600, then driving on."""
+
+    def foot(t: float) -> tuple[float, float]:
+        if t < stop_at:
+            return (600 - 60 * (stop_at - t), 500)
+        if t < leave_at:
+            return (600, 500)
+        return (600 + 60 * (t - leave_at), 500)
+
+    return track(track_id, 2.0, end, foot, 100.0, label="car", aspect=2.0)
