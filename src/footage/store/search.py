@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from footage.store.filters import Where
-from footage.store.moments import SCORE_SQL
+from footage.store.moments import SCORE_JOIN, SCORE_SQL
 from footage.store.records import decode_spans
 from footage.stored import Candidate
 from footage.time import utc_from_us
@@ -86,7 +86,7 @@ def find_candidates(conn: sqlite3.Connection, query: CandidateQuery) -> list[Can
         f"""SELECT m.id, c.name AS camera, r.path, m.kind, m.start_utc_us, m.end_utc_us, m.start_s, m.end_s, m.people,
                    m.labels, m.spans, m.seen, m.tracks, m.description, m.keyframe,
                    {SCORE_SQL} AS score
-            FROM moments m JOIN recordings r ON r.id = m.recording_id JOIN cameras c ON c.id = m.camera_id
+            FROM moments m JOIN recordings r ON r.id = m.recording_id JOIN cameras c ON c.id = m.camera_id {SCORE_JOIN}
             WHERE {found.sql} ORDER BY {order}score DESC, m.id LIMIT ?""",
         [*params, *priority_params, query.limit],
     ).fetchall()
