@@ -49,7 +49,7 @@ def test_box_at_interpolates_holds_and_takes_the_nearest() -> None:
     assert box_at(times, xyxy, 1.5, hold_s=0.5) == (5.0, 0.0, 15.0, 10.0)
     assert box_at(times, xyxy, 2.0, hold_s=0.5, max_gap_s=0.0) == (10.0, 0.0, 20.0, 10.0)  # on a sample: exactly it
     assert box_at(times, xyxy, 5.0, hold_s=0.5) == (40.0, 0.0, 50.0, 10.0)  # any gap is interpolated by default
-    assert box_at(times, xyxy, 5.0, hold_s=3.0, max_gap_s=4.0) == (10.0, 0.0, 20.0, 10.0)  # a tie: the earlier
+    assert box_at(times, xyxy, 5.0, hold_s=3.0, max_gap_s=4.0) == (70.0, 0.0, 80.0, 10.0)  # a tie: the later
     assert box_at(times, xyxy, 5.0, hold_s=2.0, max_gap_s=4.0) is None  # a long gap, neither sample near
     assert box_at(times, xyxy, 0.6, hold_s=0.5) == (0.0, 0.0, 10.0, 10.0)
     assert box_at(times, xyxy, 0.4, hold_s=0.5) is None and box_at(times[:0], xyxy[:0], 1.0, hold_s=9.0) is None

@@ -162,7 +162,8 @@ def box_at(times_s: Float64Array, xyxy: Float64Array, time_s: float, *, hold_s: 
     """Where a tracked object was at ``time_s``, from its samples (``times_s`` (N,) increasing,
     ``xyxy`` (N, 4)): interpolated between the samples either side when they are at most
     ``max_gap_s`` apart (0: never, the nearest sample), else the nearer of them within ``hold_s``
-    (the earlier on a tie), else None. A time on a sample is that sample's box exactly.
+    (the later on a tie: a key time half way between two grid samples rounds up), else None. A
+    time on a sample is that sample's box exactly.
 
     Redaction interpolates across any gap (a person is there the whole time between two
     sightings); the moment page's key frame only across short ones; the rules' key boxes take the
@@ -172,8 +173,14 @@ def box_at(times_s: Float64Array, xyxy: Float64Array, time_s: float, *, hold_s: 
     if before >= 0 and after < len(times_s) and times_s[after] - times_s[before] <= max_gap_s:
         share = (time_s - times_s[before]) / (times_s[after] - times_s[before])
         return _box(xyxy[before] + (xyxy[after] - xyxy[before]) * share)
-    near = [i for i in (before, after) if 0 <= i < len(times_s) and abs(times_s[i] - time_s) <= hold_s]
-    return _box(xyxy[min(near, key=lambda i: abs(times_s[i] - time_s))]) if near else None
+    # within the hold as redaction has always measured it: from the sample outwards
+    early = before >= 0 and time_s <= times_s[before] + hold_s
+    late = after < len(times_s) and time_s >= times_s[after] - hold_s
+    if early and late:
+        early = time_s - times_s[before] < times_s[after] - time_s
+    if early:
+        return _box(xyxy[before])
+    return _box(xyxy[after]) if late else None
 
 
 def _box(row: Float64Array) -> Box:
