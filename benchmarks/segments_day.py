@@ -53,7 +53,7 @@ from footage.pipeline.index import index_paths
 from footage.store import queries
 from footage.store.database import connect
 from footage.store.moments import MomentFilter, StoredMoment, list_moments
-from footage.store.queries import StoredTrack
+from footage.store.records import IndexedTrack
 from footage.time import WallClock
 from footage.types import Event, Moment, RecordingInfo, ScoreInput, Track, TrackBox
 
@@ -69,7 +69,7 @@ KINDS = (("appeared", 40), ("left", 30), ("lingered", 10), ("approached", 6), ("
 
 
 #: a generated segment: its tracks, moments, clock and stream information
-Segment = tuple[list[StoredTrack], list[StoredMoment], WallClock, RecordingInfo]
+Segment = tuple[list[IndexedTrack], list[StoredMoment], WallClock, RecordingInfo]
 
 
 @dataclass
@@ -86,7 +86,7 @@ def _segment(rng: random.Random, n: int) -> Segment:
     clock = WallClock(start, 0, TIME_BASE, "filename")
     info = RecordingInfo(f"/cameras/{CAMERA}/{start:%Y-%m-%d/%H%M%S}.mp4", 7_000_000 + n, SEGMENT_S, 1920, 1080, "h264",
                          TIME_BASE, Fraction(25), None)
-    tracks: list[StoredTrack] = []
+    tracks: list[IndexedTrack] = []
     for local in range(1, rng.randint(0, 6) + 1):
         first = rng.uniform(0, SEGMENT_S - 2)
         last = min(SEGMENT_S, first + rng.uniform(1, 40))
@@ -94,7 +94,7 @@ def _segment(rng: random.Random, n: int) -> Segment:
         x, y = rng.uniform(0, 1700), rng.uniform(0, 800)
         boxes = tuple(TrackBox(i * 5, p, (x + i, y, x + i + 120, y + 260), 0.8) for i, p in enumerate(pts))
         track = Track(local, rng.choice(("person", "person", "car")), pts[0], pts[-1], TIME_BASE, boxes)
-        tracks.append(StoredTrack(track, clock.us_at(track.first_pts), clock.us_at(track.last_pts), 0.8, None))
+        tracks.append(IndexedTrack(track, clock.us_at(track.first_pts), clock.us_at(track.last_pts), 0.8, None))
     moments: list[StoredMoment] = []
     for _ in range(rng.randint(0, 5) if tracks else 0):
         kind = rng.choices([k for k, _ in KINDS], [w for _, w in KINDS])[0]
