@@ -35,7 +35,9 @@ ALLOWED: dict[str, frozenset[str]] = {
         "store": (),
         "export": ("media", "detect"),
         "scale": ("detect", "ingest", "track", "store"),
-        "pipeline": ("media", "detect", "embed", "track", "events", "search", "ingest", "store", "export", "scale"),
+        "timeline": ("events", "scale"),
+        "pipeline": ("media", "detect", "embed", "track", "events", "search", "ingest", "store", "export", "scale",
+                     "timeline"),
         "live": ("media", "detect", "ingest", "store", "pipeline"),
         "web": ("media", "detect", "events", "search", "ingest", "store", "export", "pipeline", "live"),
     }.items()
@@ -47,7 +49,7 @@ GATHERING = {"__init__": frozenset(ALLOWED), "__main__": frozenset({"cli"})}
 #: libraries that do I/O or run models: the core packages reason about data and import none
 HEAVY = ("av", "onnxruntime", "sqlite3", "fastapi", "starlette", "ray", "uvicorn", "paho", "PIL", "jinja2")
 #: pure packages and modules: decisions over data, unit-tested without files, models or servers
-CORE = ("footage.events", "footage.search", "footage.track", "footage.export.plan", "footage.export.heads",
+CORE = ("footage.events", "footage.search", "footage.track", "footage.timeline", "footage.export.plan", "footage.export.heads",
         "footage.export.flicker", "footage.web.timeline", "footage.types", "footage.time", "footage.errors")
 MAX_LINES = 400
 

@@ -1,6 +1,6 @@
 """Settings: one typed, frozen schema, and the only place a settings file is parsed.
 
-A settings file is TOML with up to seven tables, each optional::
+A settings file is TOML with up to eight tables, each optional::
 
     timezone = "Europe/Berlin"      # how to read times without a zone (file names, --start)
 
@@ -17,6 +17,8 @@ A settings file is TOML with up to seven tables, each optional::
     text_model = "/models/minilm.onnx"
     [web]                           # WebParams below
     index_roots = ["/srv/cameras"]
+    [timeline]                      # footage.timeline.params.TimelineParams
+    join_gap_s = 5.0
 
 Unknown tables or keys, and values of the wrong type, raise :class:`ConfigError`. Every setting
 is documented in ``docs/config.md`` (a test checks that none is missing).
@@ -38,6 +40,7 @@ from footage.events.params import EventParams
 from footage.ingest.params import SourceParams
 from footage.labels import DEFAULT_CLASSES
 from footage.search.params import SearchParams
+from footage.timeline.params import TimelineParams
 from footage.track.params import ByteTrackParams
 
 __all__ = [
@@ -98,6 +101,7 @@ class Settings:
     events: EventParams = field(default_factory=EventParams)
     search: SearchParams = field(default_factory=SearchParams)
     web: WebParams = field(default_factory=WebParams)
+    timeline: TimelineParams = field(default_factory=TimelineParams)
     timezone: str | None = None
 
     def zone(self) -> tzinfo:
@@ -124,7 +128,7 @@ T = TypeVar("T")
 
 _TABLES: dict[str, type] = {
     "ingest": SourceParams, "detect": DetectParams, "track": ByteTrackParams, "keep": TrackFilterParams,
-    "events": EventParams, "search": SearchParams, "web": WebParams,
+    "events": EventParams, "search": SearchParams, "web": WebParams, "timeline": TimelineParams,
 }
 
 

@@ -72,18 +72,20 @@ def index_paths(
     progress: Progress | None = None,
     spread: Spread | None = None,
     conn: sqlite3.Connection | None = None,
+    live: bool = False,
 ) -> IndexReport:
     """Index every recording under ``paths`` into the index at ``db_path``: in this process with
     ``detector`` (loaded from ``settings`` when None), or, with ``spread``, in chunks on its
     executor. ``conn``: the caller's open connection to that index (the live supervisor's
-    writer), else one is opened for the run. Never raises for a bad file: its outcome says what
+    writer), else one is opened for the run. ``live``: the paths are a camera's newest segments,
+    so moments going on at the end are stored as ongoing. Never raises for a bad file: its outcome says what
     went wrong."""
     own = conn is None
     conn = connect(db_path) if conn is None else conn
     try:
         return _index(list(discover(paths)), conn=conn, thumbnails=thumbnail_dir(db_path), detector=detector,
                       settings=settings, camera=camera, user_start=user_start, progress=progress or NullProgress(),
-                      spread=spread)
+                      spread=spread, live=live)
     finally:
         if own:
             conn.close()
@@ -91,7 +93,7 @@ def index_paths(
 
 def _index(found: list[Discovered], *, conn: sqlite3.Connection, thumbnails: Path, detector: Detector | None,
            settings: Settings, camera: str | None, user_start: datetime | None, progress: Progress,
-           spread: Spread | None) -> IndexReport:
+           spread: Spread | None, live: bool) -> IndexReport:
     outcomes: dict[int, FileOutcome] = {}
     probes: dict[int, Probe] = {}
     for key, item in enumerate(found):
@@ -105,7 +107,7 @@ def _index(found: list[Discovered], *, conn: sqlite3.Connection, thumbnails: Pat
             probes[key] = probed
     progress.start_batch(sum(p.duration_s for p in probes.values()), len(found))
     executor = spread.executor if spread is not None else InProcessExecutor(detector or load_detector(settings.detect))
-    writer = _Writer(conn, settings, thumbnails, progress, outcomes)
+    writer = _Writer(conn, settings, thumbnails, progress, outcomes, live=live)
 
     def tasks() -> Iterator[ChunkTask]:
         for key, probe in probes.items():
@@ -135,8 +137,9 @@ class _Writer:
     process, chunk by chunk for work done elsewhere)."""
 
     def __init__(self, conn: sqlite3.Connection, settings: Settings, thumbnails: Path, progress: Progress,
-                 outcomes: dict[int, FileOutcome]) -> None:
+                 outcomes: dict[int, FileOutcome], *, live: bool) -> None:
         self.conn, self.settings, self.thumbnails, self.progress = conn, settings, thumbnails, progress
+        self.live = live
         self.outcomes = outcomes
         self.pending: dict[int, Registered] = {}
         self.expected: Counter[int] = Counter()
@@ -178,7 +181,7 @@ class _Writer:
             self.outcomes[key] = FileOutcome(str(recording.path), "failed", self.failures[key])
         else:
             self.outcomes[key] = write_recording(self.conn, recording, self.results.pop(key), self.settings,
-                                                 self.thumbnails)
+                                                 self.thumbnails, live=self.live)
         if self.showing == key:
             self.progress.end_file()
             self.showing = None

@@ -16,7 +16,7 @@ from footage.labels import DRAWN_AS_VEHICLES
 from footage.store.thumbnails import write_jpeg
 from footage.types import Moment
 
-__all__ = ["draw_moment", "write_keyframes"]
+__all__ = ["draw_moment", "write_keyframe_files", "write_keyframes"]
 
 log = logging.getLogger(__name__)
 
@@ -60,3 +60,21 @@ def write_keyframes(recording: Path, moments: Sequence[Moment], folder: Path) ->
     except MediaError as exc:
         log.warning("no key frames for %s: %s", recording, exc.reason)
     return paths
+
+
+def write_keyframe_files(recording: Path, wanted: Sequence[tuple[float, Moment, Path]]) -> set[Path]:
+    """For each ``(media_s, moment, target)``, draw ``moment`` over the frame of ``recording`` at
+    ``media_s`` into ``target``; returns the targets written (a frame that cannot be read is left
+    out, with a log line)."""
+    by_time: dict[float, list[tuple[Moment, Path]]] = {}
+    for time_s, moment, target in wanted:
+        by_time.setdefault(time_s, []).append((moment, target))
+    written: set[Path] = set()
+    try:
+        for time_s, image, scale in grab_frames(recording, list(by_time)):
+            for moment, target in by_time[time_s]:
+                write_jpeg(draw_moment(image, moment, scale), target)
+                written.add(target)
+    except MediaError as exc:
+        log.warning("no key frames for %s: %s", recording, exc.reason)
+    return written

@@ -10,7 +10,10 @@ __all__ = ["FileOutcome", "IndexReport"]
 @dataclass(frozen=True)
 class FileOutcome:
     """What happened to one path: ``status`` is ``indexed``, ``skipped`` (already in the index),
-    ``damaged`` (indexed up to a fault), or ``failed``; ``reason`` says why for the last three."""
+    ``damaged`` (indexed up to a fault), or ``failed``; ``reason`` says why for the last three.
+    ``moments``: the moments of the camera's timeline that touch the file; ``started`` and
+    ``ended``: the ids of moments that began, and of moments that ended, as it was stored;
+    ``linked``: how many of its tracks continue a track of the recording before it."""
 
     path: str
     status: str
@@ -19,6 +22,9 @@ class FileOutcome:
     moments: int = 0
     media_s: float = 0.0
     wall_s: float = 0.0
+    started: tuple[int, ...] = ()
+    ended: tuple[int, ...] = ()
+    linked: int = 0
 
     @property
     def speed(self) -> float:

@@ -21,7 +21,8 @@ from footage.ingest.clock import wall_clock_start
 from footage.ingest.fingerprint import fingerprint
 from footage.ingest.source import PyAVSource
 from footage.pipeline.outcome import FileOutcome
-from footage.store import queries
+from footage.store import queries, timeline
+from footage.store.timeline import TRUSTED_CLOCKS
 from footage.time import WallClock
 from footage.types import RecordingInfo
 
@@ -106,11 +107,34 @@ def register_recording(probe: Probe, *, conn: sqlite3.Connection, settings: Sett
         duration_s=info.duration_s, zone=settings.zone(), now=datetime.now(UTC),
     )
     clock = WallClock(start_utc, 0, info.time_base, clock_source)
+    clash = _overlap(conn, probe, clock, settings)
+    if clash is not None:
+        queries.record_failure(conn, camera_id=probe.camera_id, path=str(path), size_bytes=stat.st_size,
+                               mtime_ns=stat.st_mtime_ns, content_hash=content_hash, error=clash)
+        return FileOutcome(str(path), "failed", clash)
     recording_id = queries.begin_recording(
         conn, camera_id=probe.camera_id, info=info, mtime_ns=stat.st_mtime_ns, content_hash=content_hash,
         clock=clock, settings=settings.as_dict(),
     )
     return Registered(path, probe.camera, probe.camera_id, recording_id, clock, info.duration_s, started)
+
+
+def _overlap(conn: sqlite3.Connection, probe: Probe, clock: WallClock, settings: Settings) -> str | None:
+    """Why a file must not join its camera's timeline: it overlaps an indexed recording of the
+    camera in time by more than ``timeline.overlap_s`` (a clock that jumped, or the same footage
+    copied under another name). Only clocks that can be trusted are compared."""
+    if clock.source not in TRUSTED_CLOCKS or probe.info is None or probe.info.duration_s <= 0:
+        return None
+    start_us = clock.us_at_seconds(0.0)
+    end_us = clock.us_at_seconds(probe.info.duration_s)
+    other = timeline.overlapping(conn, probe.camera_id, start_us, end_us, path=str(probe.path))
+    if other is None:
+        return None
+    shared_s = (min(end_us, other.end_us) - max(start_us, other.start_us)) / 1e6
+    if shared_s <= settings.timeline.overlap_s:
+        return None
+    return (f"overlaps {Path(other.path).name} by {shared_s:.1f} s of camera {probe.camera}'s time "
+            "(a clock jump, or the same footage twice): not indexed")
 
 
 def _unreadable(path: Path, exc: OSError) -> FileOutcome:

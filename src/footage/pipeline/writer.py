@@ -1,6 +1,7 @@
 """The index writer's part of indexing: stitch the analysed chunks of a recording (in order) and
-write its tracks, pictures and moments in one transaction, so a recording is either complete in
-the index or not visible at all. Moment scores need no pass over the camera afterwards: the store
+write its tracks and pictures, link it into its camera's timeline and find the moments it
+changes, all in one transaction, so a recording is either complete in the index or not visible
+at all. Moment scores need no pass over the camera afterwards: the store
 keeps the counts that rarity is made of (:mod:`footage.store.moments`)."""
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from pathlib import Path
 
 from footage.config import Settings
 from footage.pipeline.analyse import ChunkResult
-from footage.pipeline.moments import find_moments
 from footage.pipeline.outcome import FileOutcome
 from footage.pipeline.register import Registered
+from footage.pipeline.timeline import continue_timeline
 from footage.scale.stitch import stitch
 from footage.store import queries
+from footage.store.database import transaction
 from footage.store.records import IndexedTrack
 from footage.store.thumbnails import write_thumbnail
 from footage.time import WallClock
@@ -27,9 +29,11 @@ __all__ = ["write_recording"]
 
 
 def write_recording(conn: sqlite3.Connection, recording: Registered, results: Sequence[ChunkResult], settings: Settings,
-                    thumbnails: Path) -> FileOutcome:
-    """Store the analysed chunks of ``recording``; it becomes visible (``done``, or ``damaged``
-    when decoding broke off part-way)."""
+                    thumbnails: Path, *, live: bool = False) -> FileOutcome:
+    """Store the analysed chunks of ``recording`` and carry its camera's timeline on over it
+    (:mod:`footage.pipeline.timeline`); it becomes visible (``done``, or ``damaged`` when
+    decoding broke off part-way) with the moments it changes. ``live``: it is a camera's
+    latest segment, so moments going on at its end are ongoing."""
     results = sorted(results, key=lambda r: r.chunk.index)
     looks = {r.chunk.index: r.last_sample_s for r in results if r.last_sample_s is not None}
     finished = list(results[0].tracks) if len(results) == 1 else stitch([(r.chunk, r.tracks) for r in results], last_looks=looks)
@@ -38,13 +42,15 @@ def write_recording(conn: sqlite3.Connection, recording: Registered, results: Se
     span = Span(min(firsts) if firsts else 0.0, max(r.last_s for r in results))
     folder = thumbnails / str(recording.recording_id)
     stored = [_store_track(f, recording.clock, folder) for f in finished]
-    found = [f.track for f in finished]
-    moments = find_moments(recording.path, found, span, recording.clock, settings.events, folder)
     status = "done" if damage is None else "damaged"
-    queries.finish_recording(conn, recording.recording_id, camera_id=recording.camera_id, tracks=stored, status=status,
-                             error=damage, first_s=span.start_s, indexed_s=span.end_s, moments=moments)
-    return FileOutcome(str(recording.path), "indexed" if damage is None else "damaged", damage, len(stored), len(moments),
-                       span.end_s, time.perf_counter() - recording.started)
+    end_s = span.end_s if damage is not None or recording.duration_s <= 0 else max(span.end_s, recording.duration_s)
+    with transaction(conn):
+        queries.store_recording(conn, recording.recording_id, camera_id=recording.camera_id, tracks=stored, status=status,
+                                error=damage, first_s=span.start_s, indexed_s=span.end_s,
+                                end_utc_us=recording.clock.us_at_seconds(end_s))
+        change = continue_timeline(conn, recording.recording_id, settings, thumbnails, live=live)
+    return FileOutcome(str(recording.path), "indexed" if damage is None else "damaged", damage, len(stored), change.touching,
+                       span.end_s, time.perf_counter() - recording.started, change.started, change.ended, change.linked)
 
 
 def _store_track(finished: FinishedTrack, clock: WallClock, folder: Path) -> IndexedTrack:

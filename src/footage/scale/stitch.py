@@ -34,7 +34,7 @@ from footage.scale.chunks import Chunk
 from footage.track.recorder import FinishedTrack
 from footage.types import Track
 
-__all__ = ["stitch"]
+__all__ = ["bridge_pairs", "stitch"]
 
 _EPSILON_S = 1e-6
 
@@ -109,18 +109,55 @@ def _bridge(earlier: list[FinishedTrack], later: list[FinishedTrack], chunk: Chu
     the later chunk's tracker confirmed a little late (two detections of one object)."""
     boundary = chunk.own_start_s
     last_sample = last_look - 2 * tolerance_s - 1e-6  # present at the earlier chunk's last look
-    ends = {i: f.track.boxes[-1] for i, f in enumerate(earlier)
+    ends = {i: f.track for i, f in enumerate(earlier)
             if i not in joined and f.track.boxes and _seconds(f.track, f.track.last_pts) >= last_sample}
-    starts = {j: f.track.boxes[0] for j, f in enumerate(later)
+    starts = {j: f.track for j, f in enumerate(later)
               if j not in used_later and f.track.boxes
               and chunk.start_s <= _seconds(f.track, f.track.boxes[0].pts) <= boundary + chunk.overlap_s
               and _continues_past(f.track, boundary)}
-    scored = sorted(((box_iou(ends[i].xyxy, starts[j].xyxy), i, j) for i in ends for j in starts
-                     if same_kind(earlier[i].track.label, later[j].track.label)), key=lambda s: (-s[0], s[1], s[2]))
-    for score, i, j in scored:
-        if score >= min_iou and i not in joined and j not in used_later:
-            joined[i] = _join(earlier[i], later[j], boundary)
-            used_later.add(j)
+    for i, j in bridge_pairs(ends, starts, min_iou=min_iou):
+        joined[i] = _join(earlier[i], later[j], boundary)
+        used_later.add(j)
+
+
+def bridge_pairs(ends: Mapping[int, Track], starts: Mapping[int, Track], *, min_iou: float,
+                 velocity_s: float = 0.0) -> list[tuple[int, int]]:
+    """Which track that ends continues as which track that starts, one to one, best first:
+    pairs ``(i, j)`` of the same kind where the last box of ``ends[i]`` and the first box of
+    ``starts[j]`` overlap by at least ``min_iou``. With ``velocity_s``, the last box is first
+    moved on to the time of the first one at the speed it had over its last ``velocity_s``
+    seconds (an object walking across a file boundary, where no sample is shared). Both
+    mappings' tracks must count time in one time base."""
+    scored = []
+    for i, end in ends.items():
+        for j, start in starts.items():
+            if not same_kind(end.label, start.label):
+                continue
+            last = _moved_on(end, _seconds(start, start.boxes[0].pts), velocity_s) if velocity_s > 0 else end.boxes[-1].xyxy
+            scored.append((box_iou(last, start.boxes[0].xyxy), i, j))
+    pairs: list[tuple[int, int]] = []
+    taken_i: set[int] = set()
+    taken_j: set[int] = set()
+    for score, i, j in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+        if score >= min_iou and i not in taken_i and j not in taken_j:
+            pairs.append((i, j))
+            taken_i.add(i)
+            taken_j.add(j)
+    return pairs
+
+
+def _moved_on(track: Track, at_s: float, velocity_s: float) -> tuple[float, float, float, float]:
+    """The track's last box moved to time ``at_s`` at the speed of its last ``velocity_s``
+    seconds (no further than one second ahead: a guess, not a forecast)."""
+    last = track.boxes[-1]
+    last_s = _seconds(track, last.pts)
+    since = [box for box in track.boxes if last_s - velocity_s <= _seconds(track, box.pts) < last_s]
+    if not since:
+        return last.xyxy
+    first = since[0]
+    span_s = last_s - _seconds(track, first.pts)
+    ahead_s = min(max(at_s - last_s, 0.0), 1.0)
+    return tuple(b + (b - a) / span_s * ahead_s for a, b in zip(first.xyxy, last.xyxy, strict=True))  # type: ignore[return-value]
 
 
 def _seconds(track: Track, pts: int) -> float:

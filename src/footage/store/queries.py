@@ -29,6 +29,7 @@ __all__ = [
     "list_tracks",
     "record_failure",
     "set_status",
+    "store_recording",
     "status_summary",
     "transaction",
 ]
@@ -122,28 +123,49 @@ def finish_recording(
     first_s: float,
     indexed_s: float,
     moments: Sequence[StoredMoment] = (),
+    end_utc_us: int | None = None,
 ) -> None:
     """Store all tracks and moments of a recording and its final status in one transaction, so a
     recording is either complete in the index or not visible at all. ``first_s`` and
-    ``indexed_s`` are the media times of the first and last analysed frames."""
+    ``indexed_s`` are the media times of the first and last analysed frames; ``end_utc_us`` is
+    where the recording ends on the wall clock (by default, its last analysed frame)."""
     with transaction(conn):
-        conn.execute("DELETE FROM tracks WHERE recording_id = ?", (recording_id,))
-        conn.executemany(
-            """INSERT INTO tracks (recording_id, camera_id, local_id, label, first_pts, last_pts,
-                   first_utc_us, last_utc_us, confidence, box_count, boxes, thumbnail)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                (recording_id, camera_id, s.track.track_id, s.track.label, s.track.first_pts, s.track.last_pts,
-                 s.first_utc_us, s.last_utc_us, s.confidence, len(s.track.boxes), encode_boxes(s.track.boxes),
-                 s.thumbnail)
-                for s in tracks
-            ],
-        )
+        store_recording(conn, recording_id, camera_id=camera_id, tracks=tracks, status=status, error=error,
+                        first_s=first_s, indexed_s=indexed_s, end_utc_us=end_utc_us)
         insert_moments(conn, recording_id, camera_id, moments)
-        conn.execute(
-            "UPDATE recordings SET status = ?, error = ?, first_s = ?, indexed_s = ?, updated_utc_us = ? WHERE id = ?",
-            (status, error, first_s, indexed_s, _now_us(), recording_id),
-        )
+
+
+def store_recording(
+    conn: sqlite3.Connection,
+    recording_id: int,
+    *,
+    camera_id: int,
+    tracks: Sequence[IndexedTrack],
+    status: str,
+    error: str | None,
+    first_s: float,
+    indexed_s: float,
+    end_utc_us: int | None = None,
+) -> None:
+    """:func:`finish_recording` without moments, inside the caller's transaction (the index
+    writer then finds the moments of the camera's timeline around it)."""
+    conn.execute("DELETE FROM tracks WHERE recording_id = ?", (recording_id,))
+    conn.executemany(
+        """INSERT INTO tracks (recording_id, camera_id, local_id, label, first_pts, last_pts,
+               first_utc_us, last_utc_us, confidence, box_count, boxes, thumbnail)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (recording_id, camera_id, s.track.track_id, s.track.label, s.track.first_pts, s.track.last_pts,
+             s.first_utc_us, s.last_utc_us, s.confidence, len(s.track.boxes), encode_boxes(s.track.boxes),
+             s.thumbnail)
+            for s in tracks
+        ],
+    )
+    conn.execute(
+        """UPDATE recordings SET status = ?, error = ?, first_s = ?, indexed_s = ?, updated_utc_us = ?,
+               end_utc_us = COALESCE(?, start_utc_us + CAST(1000000 * ? AS INTEGER)) WHERE id = ?""",
+        (status, error, first_s, indexed_s, _now_us(), end_utc_us, indexed_s, recording_id),
+    )
 
 
 def set_status(conn: sqlite3.Connection, recording_id: int, status: str, error: str | None) -> None:

@@ -233,6 +233,30 @@ MIGRATIONS: tuple[str, ...] = (
         DELETE FROM moments WHERE recording_id = old.id;
     END;
     """,
+    # 7: a camera as one timeline: the piece of the same object in the previous recording of a
+    # stretch (unset when that recording is deleted), where each recording ends on the wall clock,
+    # moments still going on at the end of a live camera's last segment, and counts that follow a
+    # moment whose headline kind changes as it grows
+    """
+    ALTER TABLE tracks ADD COLUMN previous_id INTEGER REFERENCES tracks(id) ON DELETE SET NULL;
+    CREATE INDEX tracks_by_previous ON tracks(previous_id);
+    CREATE INDEX tracks_by_camera_last ON tracks(camera_id, last_utc_us);
+    ALTER TABLE recordings ADD COLUMN end_utc_us INTEGER;
+    UPDATE recordings SET end_utc_us = start_utc_us
+        + CAST(1000000 * MAX(COALESCE(duration_s, 0), COALESCE(indexed_s, 0)) AS INTEGER) WHERE start_utc_us IS NOT NULL;
+    CREATE INDEX recordings_by_camera_end ON recordings(camera_id, end_utc_us);
+    ALTER TABLE moments ADD COLUMN ongoing INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX moments_by_camera_end ON moments(camera_id, end_utc_us);
+    CREATE TRIGGER moment_counts_rekind AFTER UPDATE OF kind ON moments
+    WHEN old.kind <> new.kind AND (SELECT status FROM recordings WHERE id = new.recording_id) IN ('done', 'damaged') BEGIN
+        UPDATE moment_counts SET moments = moments - 1 WHERE camera_id = old.camera_id AND kind = old.kind;
+        INSERT INTO moment_counts (camera_id, kind, moments) VALUES (new.camera_id, new.kind, 1)
+            ON CONFLICT (camera_id, kind) DO UPDATE SET moments = moments + 1;
+        UPDATE moment_counts SET rarity = log2(
+            (1.0 + (SELECT SUM(t.moments) FROM moment_counts t WHERE t.camera_id = new.camera_id)) / (moments + 1.0))
+            WHERE camera_id = new.camera_id;
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,241 @@
+"""Keep a camera's timeline whole as recordings arrive, in any order: link the tracks of a new
+recording to those of the recordings it continues, then find the moments again over the part of
+its stretch that it can change (:mod:`footage.timeline.window`), and store them in place of the
+ones found there before, each keeping its id when it is the same moment grown
+(:mod:`footage.timeline.matching`). Runs inside the index writer's transaction, so a recording
+and the moments it changes become visible together.
+
+Nothing here re-reads video but to draw the key frame of a moment that changed: the tracks of the
+neighbouring recordings come from the index.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from footage.config import Settings
+from footage.events import analyse
+from footage.events.score import base_score
+from footage.pipeline.keyframes import write_keyframe_files
+from footage.store import timeline as store
+from footage.store.records import encode_spans
+from footage.store.timeline import MomentRow, StoredSpan, TimelineRecording
+from footage.timeline.chains import Chain, Piece, join_pieces, on_timeline
+from footage.timeline.clock import seconds, us
+from footage.timeline.link import link_boundary
+from footage.timeline.matching import Known, match_moments
+from footage.timeline.stretches import Stretch, TimedRecording, continues, stretches
+from footage.timeline.window import quiet_us, widen
+from footage.types import Moment, Span
+
+__all__ = ["TimelineChange", "continue_timeline", "rederive_stretch"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TimelineChange:
+    """What storing a recording changed on its camera's timeline: the moments that began (new
+    ids) and those that ended (no longer going on, or new and already over), how many moments
+    the re-derived part holds and how many of them touch the recording, and how many of its
+    tracks continue one of the previous recording."""
+
+    started: tuple[int, ...] = ()
+    ended: tuple[int, ...] = ()
+    moments: int = 0
+    touching: int = 0
+    linked: int = 0
+
+
+def _timed(recording: TimelineRecording) -> TimedRecording:
+    return TimedRecording(recording.id, recording.start_us, recording.end_us, recording.trusted,
+                          recording.status == "damaged")
+
+
+def continue_timeline(conn: sqlite3.Connection, recording_id: int, settings: Settings, thumbnails: Path, *,
+                      live: bool = False) -> TimelineChange:
+    """Link stored recording ``recording_id`` into its camera's timeline and find the moments of
+    the part it changes. ``live``: the camera is recording now, so a moment still going on at
+    the end of its last segment is stored as ongoing."""
+    recording = store.recording(conn, recording_id)
+    if recording is None:
+        return TimelineChange()
+    params = settings.timeline
+    gap_us, overlap_us = round(params.join_gap_s * 1e6), round(params.overlap_s * 1e6)
+    linked = 0
+    if recording.trusted:
+        near = [r for r in store.recordings_near(conn, recording.camera_id, recording.start_us - gap_us - overlap_us,
+                                                 recording.end_us + gap_us + overlap_us) if r.id != recording.id]
+        mine = _timed(recording)
+        before = [r for r in near if continues(_timed(r), mine, join_gap_us=gap_us, overlap_us=overlap_us)]
+        after = [r for r in near if continues(mine, _timed(r), join_gap_us=gap_us, overlap_us=overlap_us)]
+        if before:
+            linked = _link(conn, max(before, key=lambda r: (r.end_us, r.id)), recording, settings)
+        if after:
+            _link(conn, recording, min(after, key=lambda r: (r.start_us, r.id)), settings)
+    change = rederive(conn, recording, recording.start_us, recording.end_us, settings, thumbnails, live=live)
+    return TimelineChange(change.started, change.ended, change.moments, change.touching, linked)
+
+
+def _link(conn: sqlite3.Connection, earlier: TimelineRecording, later: TimelineRecording, settings: Settings) -> int:
+    """Link the tracks that cross from ``earlier`` into ``later``; returns how many."""
+    reach_us = round((settings.timeline.link_within_s + 1.0) * 1e6)
+    ends = store.tracks_in(conn, [earlier.id], earlier.end_us - reach_us, earlier.end_us)
+    starts = store.tracks_in(conn, [later.id], later.start_us, later.start_us + reach_us)
+    store.unlink_boundary(conn, earlier.id, later.id)
+    pairs = link_boundary(
+        [on_timeline(t.track, earlier.clock) for t in ends], [on_timeline(t.track, later.clock) for t in starts],
+        earlier_end_s=seconds(earlier.us_at_seconds(earlier.last_s)),
+        later_start_s=seconds(later.us_at_seconds(later.first_s)), params=settings.timeline)
+    store.link_tracks(conn, [(ends[i].id, starts[j].id) for i, j in pairs])
+    return len(pairs)
+
+
+def rederive_stretch(conn: sqlite3.Connection, stretch: Stretch, settings: Settings, thumbnails: Path) -> TimelineChange:
+    """Find every moment of a whole stretch again (``footage events --rebuild``)."""
+    anchor = store.recording(conn, stretch.recordings[0].id)
+    if anchor is None:
+        return TimelineChange()
+    return rederive(conn, anchor, stretch.start_us, stretch.end_us, settings, thumbnails, live=False)
+
+
+def rederive(conn: sqlite3.Connection, anchor: TimelineRecording, lo_us: int, hi_us: int, settings: Settings,
+             thumbnails: Path, *, live: bool) -> TimelineChange:
+    """Find the moments of the part of ``anchor``'s stretch around ``[lo_us, hi_us]`` that
+    reaches to a quiet time on either side, and store them over the ones found there before."""
+    members, stretch, lo_us, hi_us = _window(conn, anchor, lo_us, hi_us, settings)
+    by_id = {r.id: r for r in members}
+    pieces = store.tracks_in(conn, by_id, lo_us, hi_us)
+    chains = join_pieces([Piece(p.id, p.previous_id, on_timeline(p.track, by_id[p.recording_id].clock))
+                          for p in pieces])
+    first, last = stretch.recordings[0], stretch.recordings[-1]
+    starts_here = first.id in by_id and not _continued(conn, first, settings, before=True)
+    ends_here = last.id in by_id and not _continued(conn, last, settings, before=False)
+    span = Span(seconds(by_id[first.id].us_at_seconds(by_id[first.id].first_s)) if starts_here else -math.inf,
+                seconds(by_id[last.id].us_at_seconds(by_id[last.id].last_s)) if ends_here else math.inf)
+    found = list(analyse([c.track for c in chains], span, settings.events).moments)
+    open_until = span.end_s - settings.events.edge_s - 2 * settings.events.step_s if live and ends_here else math.inf
+    old = store.moments_near(conn, anchor.camera_id, lo_us, hi_us)
+    old = [m for m in old if m.recording_id in by_id]
+    return _store(conn, found, chains, members, old, open_until, thumbnails, anchor)
+
+
+def _window(conn: sqlite3.Connection, anchor: TimelineRecording, lo_us: int, hi_us: int,
+            settings: Settings) -> tuple[list[TimelineRecording], Stretch, int, int]:
+    """Grow ``[lo_us, hi_us]`` within the anchor's stretch to the quiet times around it; the
+    stretch's recordings there, the stretch (as far as it was read) and the window."""
+    quiet = quiet_us(settings.events)
+    gap_us, overlap_us = round(settings.timeline.join_gap_s * 1e6), round(settings.timeline.overlap_s * 1e6)
+    while True:
+        near = store.recordings_near(conn, anchor.camera_id, lo_us - quiet - gap_us, hi_us + quiet + gap_us)
+        if anchor.id not in {r.id for r in near}:
+            near.append(anchor)
+        timed = {r.id: r for r in near}
+        stretch = next(s for s in stretches([_timed(r) for r in near], join_gap_us=gap_us, overlap_us=overlap_us)
+                       if any(r.id == anchor.id for r in s.recordings))
+        members = [timed[r.id] for r in stretch.recordings if r.end_us >= lo_us - quiet and r.start_us <= hi_us + quiet]
+        ids = [r.id for r in members]
+        spans = store.track_spans(conn, ids, lo_us - quiet, hi_us + quiet)
+        spans += [(m.start_us, m.end_us) for m in store.moments_near(conn, anchor.camera_id, lo_us, hi_us)
+                  if m.recording_id in set(ids)]
+        grown = widen(lo_us, hi_us, spans)
+        grown = (max(grown[0], stretch.start_us), min(grown[1], stretch.end_us))
+        if grown == (lo_us, hi_us):
+            return members, stretch, lo_us, hi_us
+        lo_us, hi_us = min(lo_us, grown[0]), max(hi_us, grown[1])
+
+
+def _continued(conn: sqlite3.Connection, edge: TimedRecording, settings: Settings, *, before: bool) -> bool:
+    """Whether the stretch goes on past ``edge`` (a recording outside the part read continues it)."""
+    gap_us, overlap_us = round(settings.timeline.join_gap_s * 1e6), round(settings.timeline.overlap_s * 1e6)
+    at = edge.start_us if before else edge.end_us
+    near = store.recordings_near(conn, _camera(conn, edge.id), at - gap_us - overlap_us, at + gap_us + overlap_us)
+    for other in (_timed(r) for r in near if r.id != edge.id):
+        pair = (other, edge) if before else (edge, other)
+        if continues(*pair, join_gap_us=gap_us, overlap_us=overlap_us):
+            return True
+    return False
+
+
+def _camera(conn: sqlite3.Connection, recording_id: int) -> int:
+    return int(conn.execute("SELECT camera_id FROM recordings WHERE id = ?", (recording_id,)).fetchone()[0])
+
+
+def _store(conn: sqlite3.Connection, found: Sequence[Moment], chains: Sequence[Chain],
+           members: Sequence[TimelineRecording], old: Sequence[StoredSpan], open_until: float, thumbnails: Path,
+           anchor: TimelineRecording) -> TimelineChange:
+    pieces = {c.track.track_id: c.pieces for c in chains}
+    rows = [_row(m, pieces, chains, members, ongoing=m.end_s >= open_until) for m in found]
+    ids = match_moments([Known(o.start_us, o.end_us, o.tracks, o.id) for o in old],
+                        [Known(r.start_utc_us, r.end_utc_us, frozenset(r.tracks)) for r in rows])
+    before = {o.id: o for o in old}
+    started, ended, draw = [], [], []
+    for moment, row, matched in zip(found, rows, ids, strict=True):
+        moment_id = store.save_moment(conn, matched, row)
+        was = before.pop(matched) if matched is not None else None
+        if was is None:
+            started.append(moment_id)
+        if not row.ongoing and (was is None or was.ongoing):
+            ended.append(moment_id)
+        key_us = us(moment.key_s)
+        if was is None or was.key_us != key_us or was.keyframe is None or was.description != row.description \
+                or was.recording_id != row.recording_id:
+            draw.append((moment_id, moment, key_us, row.recording_id, was.keyframe if was else None))
+    store.delete_moments(conn, before)
+    for gone in before.values():
+        if gone.keyframe:
+            Path(gone.keyframe).unlink(missing_ok=True)
+    _draw(conn, draw, members, thumbnails)
+    lo, hi = anchor.start_us, anchor.end_us
+    touching = sum(1 for r in rows if r.end_utc_us >= lo and r.start_utc_us <= hi)
+    return TimelineChange(tuple(started), tuple(ended), len(rows), touching)
+
+
+def _home(members: Sequence[TimelineRecording], at_us: int) -> TimelineRecording:
+    """The recording of the stretch that holds wall-clock time ``at_us`` (the last to start at
+    or before it)."""
+    started = [r for r in members if r.start_us <= at_us]
+    return max(started, key=lambda r: (r.start_us, r.id)) if started else members[0]
+
+
+def _row(moment: Moment, pieces: dict[int, tuple[int, ...]], chains: Sequence[Chain],
+         members: Sequence[TimelineRecording], *, ongoing: bool) -> MomentRow:
+    start_us, end_us = us(moment.start_s), us(moment.end_s)
+    home = _home(members, start_us)
+    seen = sorted({c.track.label for c in chains
+                   if c.track.start_s <= moment.end_s and c.track.end_s >= moment.start_s})
+    events = tuple((e.kind, home.media_s(us(e.start_s)), home.media_s(us(e.end_s)), tuple(e.subjects), dict(e.facts))
+                   for e in moment.events)
+    return MomentRow(
+        recording_id=home.id, camera_id=home.camera_id, kind=moment.kind, start_s=home.media_s(start_us),
+        end_s=home.media_s(end_us), start_utc_us=start_us, end_utc_us=end_us, people=moment.people,
+        tracks=tuple(sorted(p for t in moment.tracks for p in pieces.get(t, (t,)))), description=moment.description,
+        base_score=base_score(moment.kinds or (moment.kind,), moment.duration_s, moment.people),
+        labels=",".join(moment.labels), spans=encode_spans((e.kind, e.duration_s) for e in moment.events),
+        seen=",".join(seen), key_s=home.media_s(us(moment.key_s)), ongoing=ongoing, events=events)
+
+
+def _draw(conn: sqlite3.Connection, draw: Sequence[tuple[int, Moment, int, int, str | None]],
+          members: Sequence[TimelineRecording], thumbnails: Path) -> None:
+    """Draw the key frames of new and changed moments, each from the recording its key time is in."""
+    wanted: dict[int, list[tuple[float, Moment, Path]]] = {}
+    targets: dict[Path, tuple[int, str | None]] = {}
+    for moment_id, moment, key_us, home_id, previous in draw:
+        source = _home(members, key_us)
+        target = thumbnails / str(home_id) / f"moment-{moment_id}-{key_us}.jpg"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        wanted.setdefault(source.id, []).append((source.media_s(key_us), moment, target))
+        targets[target] = (moment_id, previous)
+    by_id = {r.id: r for r in members}
+    written: set[Path] = set()
+    for recording_id, items in wanted.items():
+        written |= write_keyframe_files(Path(by_id[recording_id].path), items)
+    for target, (moment_id, previous) in targets.items():
+        store.set_keyframe(conn, moment_id, str(target) if target in written else None)
+        if previous and previous != str(target):
+            Path(previous).unlink(missing_ok=True)
