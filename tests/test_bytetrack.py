@@ -33,15 +33,27 @@ def test_two_people_crossing_keep_their_ids() -> None:
 
 def test_a_track_is_confirmed_on_its_second_match_and_survives_a_short_gap() -> None:
     tracker = ByteTracker(step_s=0.2)
-    first = tracker.update(_frame([_walker(0, 5, 0)], [0.9], [PERSON]), 0.0)
+    tracker.update(Detections.empty(), 0.0)  # the recording's first frame shows nobody
+    first = tracker.update(_frame([_walker(0, 5, 0)], [0.9], [PERSON]), 0.2)
     assert first.confirmed_ids == frozenset()
-    second = tracker.update(_frame([_walker(0, 5, 1)], [0.9], [PERSON]), 0.2)
+    second = tracker.update(_frame([_walker(0, 5, 1)], [0.9], [PERSON]), 0.4)
     track_id = int(second.tracked.track_id[0])
     assert second.confirmed_ids == {track_id}
     for t in range(2, 7):  # 1 s unseen
         assert tracker.update(Detections.empty(), t * 0.2).ended_ids == ()
-    back = tracker.update(_frame([_walker(0, 5, 7)], [0.9], [PERSON]), 1.4)
+    back = tracker.update(_frame([_walker(0, 5, 7)], [0.9], [PERSON]), 1.6)
     assert int(back.tracked.track_id[0]) == track_id
+
+
+def test_what_the_first_frame_shows_is_established_at_once() -> None:
+    """Someone in view when a recording starts was there before it (often in the camera's
+    previous file): the track is confirmed from a confident detection of the first frame, even
+    below the threshold for a new track later on."""
+    tracker = ByteTracker(step_s=0.2)
+    first = tracker.update(_frame([_walker(0, 5, 0)], [0.55], [PERSON]), 0.0)
+    assert first.confirmed_ids == {int(first.tracked.track_id[0])}
+    later = tracker.update(_frame([_walker(0, 5, 1), _walker(300, 5, 0)], [0.9, 0.55], [PERSON, PERSON]), 0.2)
+    assert len(later.tracked) == 1 and later.confirmed_ids == first.confirmed_ids
 
 
 def test_a_lost_track_ends_after_the_buffer() -> None:

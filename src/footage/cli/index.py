@@ -7,7 +7,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -19,8 +19,10 @@ from footage.errors import FootageError
 from footage.pipeline.index import Spread, index_paths
 from footage.pipeline.outcome import IndexReport
 from footage.pipeline.progress import NullProgress, TqdmProgress
+from footage.pipeline.timeline import camera_stretches
 from footage.store import queries
 from footage.store.database import connect
+from footage.time import utc_from_us
 
 __all__ = ["print_problems", "register", "report_table", "run_index"]
 
@@ -54,6 +56,7 @@ def register(command: AddCommand) -> None:
 
     status = command("status", "cameras, recordings, hours indexed, objects by label, failed files")
     status.add_argument("--format", choices=("table", "json"), default="table")
+    status.add_argument("--config", type=Path, help="settings file (TOML, see docs/config.md): how files join into stretches")
     status.set_defaults(run=_cmd_status)
 
 
@@ -156,10 +159,17 @@ def _label_filter(label: str | None, output_format: str) -> str | None:
     return label
 
 
+def _iso(utc_us: int) -> str:
+    return utc_from_us(utc_us).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     conn = connect(db_path(args), create=False)
     try:
         summary = queries.status_summary(conn)
+        found = camera_stretches(conn, load_settings(args.config))
+        summary = replace(summary, stretches=tuple(
+            (name, _iso(s.start_us), _iso(s.end_us), round(s.hours, 3), len(s.recordings)) for name, s in found))
     finally:
         conn.close()
     print(json.dumps(asdict(summary), indent=2) if args.format == "json" else status_text(summary))

@@ -61,7 +61,7 @@ def _cmd_events(args: argparse.Namespace) -> int:
     )
     if args.rebuild:
         progress = TqdmProgress() if not args.no_progress else NullProgress()
-        report = rebuild_moments(db_path(args), settings.events, progress)
+        report = rebuild_moments(db_path(args), settings.events, progress, settings)
         print(f"rebuilt the moments of {report.recordings} recording(s): {report.moments} moment(s)", file=sys.stderr)
         for path in report.missing_files:
             print(f"footage: no key frames for {path}: the file is gone", file=sys.stderr)

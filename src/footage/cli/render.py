@@ -87,11 +87,24 @@ def status_text(status: IndexStatus) -> str:
     parts = [f"{status.recordings} recording(s), {status.hours:.2f} hours indexed"]
     if status.cameras:
         parts.append(table(("camera", "recordings", "hours"), [(n, c, round(h, 2)) for n, c, h in status.cameras]))
+    if status.stretches:
+        parts.append(_stretches(status.stretches))
     if status.objects_by_label:
-        parts.append(table(("objects", "tracks"), list(status.objects_by_label)))
+        parts.append(table(("objects", "count"), list(status.objects_by_label)))
     if status.failed:
         parts.append("files with problems:\n" + "\n".join(f"  {s}: {p}: {r}" for p, s, r in status.failed))
     return "\n\n".join(parts)
+
+
+def _stretches(stretches: Sequence[tuple[str, str, str, float, int]]) -> str:
+    """Each camera's stretches of continuous recording, and the gap before each."""
+    rows = []
+    for n, (camera, first, last, hours, files) in enumerate(stretches):
+        before = stretches[n - 1] if n and stretches[n - 1][0] == camera else None
+        gap = say_duration((datetime.fromisoformat(first) - datetime.fromisoformat(before[2])).total_seconds()) \
+            if before else ""
+        rows.append((camera, first, last, round(hours, 2), files, gap))
+    return table(("camera", "stretch from", "to", "hours", "files", "gap before"), rows)
 
 
 def _clip(text: str, width: int = 110) -> str:

@@ -3,6 +3,8 @@
 In order of trust: a time the user gives (``--start``); a date and time in the file name or its
 folders, as cameras and NVR exports write them; the container's ``creation_time`` tag when it is
 plausible; last, the file's modification time minus its duration (when a camera closes a segment).
+A name holds whole seconds: when the container's time falls within the second the name gives, it
+is the same clock read more finely, and wins (segments that follow one another then meet exactly).
 Times without a zone (file names, ``--start`` without an offset) are read in ``timezone``.
 """
 
@@ -94,9 +96,11 @@ def wall_clock_start(
     if user_start is not None:
         return user_start.astimezone(UTC), "user"
     from_name = start_from_path(path, zone)
-    if from_name is not None:
-        return from_name, "filename"
     from_container = start_from_container(creation_time, now)
+    if from_name is not None:
+        if from_container is not None and timedelta(0) <= from_container - from_name < timedelta(seconds=1):
+            return from_container, "container"  # the same second, to the microsecond (footage's own segments)
+        return from_name, "filename"
     if from_container is not None:
         return from_container, "container"
     return datetime.fromtimestamp(mtime_s, UTC) - timedelta(seconds=duration_s), "file-mtime"

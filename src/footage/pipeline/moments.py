@@ -1,45 +1,21 @@
-"""Find the moments of a recording and make them ready for the index; rebuild them all.
-
-The rules themselves are pure (:mod:`footage.events`); this module feeds them the tracks of a
-recording, writes key frames, and hands the result to the store.
+"""Rebuild every moment of the index (``footage events --rebuild``): the rules run again over
+each stretch of each camera (:mod:`footage.pipeline.timeline`), as when it was indexed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from footage.events import EventParams, analyse
-from footage.events.score import base_score
-from footage.pipeline.keyframes import write_keyframes
+from footage.config import Settings
+from footage.events import EventParams
 from footage.pipeline.progress import NullProgress, Progress
-from footage.store import moments as stored_moments
-from footage.store.database import connect, thumbnail_dir
-from footage.store.moments import StoredMoment
-from footage.store.queries import TrackFilter, list_tracks
-from footage.time import WallClock
-from footage.types import Moment, Span, Track
+from footage.pipeline.timeline import rederive_stretch
+from footage.store.database import connect, thumbnail_dir, transaction
+from footage.store.timeline import cameras, recordings_near
+from footage.timeline.stretches import TimedRecording, stretches
 
-__all__ = ["RebuildReport", "find_moments", "rebuild_moments"]
-
-
-def find_moments(
-    recording: Path,
-    tracks: Sequence[Track],
-    span: Span,
-    clock: WallClock,
-    params: EventParams,
-    keyframe_folder: Path,
-) -> list[StoredMoment]:
-    """The moments of one recording with wall-clock times and key frames written to disk."""
-    moments: list[Moment] = list(analyse(tracks, span, params).moments)
-    keyframes = write_keyframes(recording, moments, keyframe_folder)
-    return [
-        StoredMoment(m, clock.us_at_seconds(m.start_s), clock.us_at_seconds(m.end_s), keyframe,
-                     base_score(m.kinds or (m.kind,), m.duration_s, m.people))
-        for m, keyframe in zip(moments, keyframes, strict=True)
-    ]
+__all__ = ["RebuildReport", "rebuild_moments"]
 
 
 @dataclass(frozen=True)
@@ -49,29 +25,35 @@ class RebuildReport:
     missing_files: tuple[str, ...]
 
 
-def rebuild_moments(db_path: Path, params: EventParams, progress: Progress | None = None) -> RebuildReport:
-    """Run the rules again over every recording in the index (after thresholds changed). Each
-    recording's moments are replaced in one transaction; key frames are re-read from the video
-    files, and a recording whose file is gone keeps its moments without key frames. Scores follow
-    by themselves: the index keeps the counts their rarity is made of."""
+def rebuild_moments(db_path: Path, params: EventParams, progress: Progress | None = None,
+                    settings: Settings | None = None) -> RebuildReport:
+    """Run the rules again over every stretch of every camera in the index (after thresholds
+    changed), each stretch in one transaction. Key frames are re-read from the video files; a
+    moment whose file is gone keeps no key frame. Moments keep their ids where they are the same
+    moment (:mod:`footage.timeline.matching`); scores follow by themselves."""
     progress = progress or NullProgress()
+    settings = replace(settings or Settings(), events=params)
     conn = connect(db_path, create=False)
     try:
-        recordings = stored_moments.recordings_for_rebuild(conn)
-        progress.start_batch(sum(r.last_s for r in recordings), len(recordings))
-        total, missing = 0, []
-        for rec in recordings:
-            progress.start_file(Path(rec.path).name, rec.last_s)
-            stored = list_tracks(conn, TrackFilter(recording=rec.path), with_boxes=True)
-            tracks = [t.track for t in stored]
-            if not Path(rec.path).exists():
-                missing.append(rec.path)
-            found = find_moments(Path(rec.path), tracks, Span(rec.first_s, rec.last_s), rec.clock, params,
-                                 thumbnail_dir(db_path) / str(rec.recording_id))
-            stored_moments.replace_moments(conn, rec.recording_id, rec.camera_id, found)
-            total += len(found)
+        join = settings.timeline
+        parts = []
+        for camera_id in cameras(conn):
+            recordings = recordings_near(conn, camera_id, -(2**62), 2**62)
+            paths = {r.id: r.path for r in recordings}
+            timed = [TimedRecording(r.id, r.start_us, r.end_us, r.trusted, r.status == "damaged") for r in recordings]
+            parts += [(s, paths) for s in stretches(timed, join_gap_us=round(join.join_gap_s * 1e6),
+                                                    overlap_us=round(join.overlap_s * 1e6))]
+        progress.start_batch(sum(s.hours * 3600 for s, _ in parts), sum(len(s.recordings) for s, _ in parts))
+        total, count, missing = 0, 0, []
+        for stretch, paths in parts:
+            names = [paths[r.id] for r in stretch.recordings]
+            progress.start_file(Path(names[0]).name, stretch.hours * 3600)
+            missing += [name for name in names if not Path(name).exists()]
+            with transaction(conn):
+                total += rederive_stretch(conn, stretch, settings, thumbnail_dir(db_path)).moments
+            count += len(names)
             progress.end_file()
         progress.end_batch()
-        return RebuildReport(len(recordings), total, tuple(missing))
+        return RebuildReport(count, total, tuple(missing))
     finally:
         conn.close()

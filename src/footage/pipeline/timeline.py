@@ -33,7 +33,7 @@ from footage.timeline.stretches import Stretch, TimedRecording, continues, stret
 from footage.timeline.window import quiet_us, widen
 from footage.types import Moment, Span
 
-__all__ = ["TimelineChange", "continue_timeline", "rederive_stretch"]
+__all__ = ["TimelineChange", "camera_stretches", "continue_timeline", "rederive_stretch"]
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,17 @@ def _link(conn: sqlite3.Connection, earlier: TimelineRecording, later: TimelineR
         later_start_s=seconds(later.us_at_seconds(later.first_s)), params=settings.timeline)
     store.link_tracks(conn, [(ends[i].id, starts[j].id) for i, j in pairs])
     return len(pairs)
+
+
+def camera_stretches(conn: sqlite3.Connection, settings: Settings) -> list[tuple[str, Stretch]]:
+    """Every camera's stretches, by camera name then time (``footage status``)."""
+    join = settings.timeline
+    found = []
+    for camera_id, name in conn.execute("SELECT id, name FROM cameras ORDER BY name").fetchall():
+        timed = [_timed(r) for r in store.recordings_near(conn, camera_id, -(2**62), 2**62)]
+        found += [(name, s) for s in stretches(timed, join_gap_us=round(join.join_gap_s * 1e6),
+                                               overlap_us=round(join.overlap_s * 1e6))]
+    return found
 
 
 def rederive_stretch(conn: sqlite3.Connection, stretch: Stretch, settings: Settings, thumbnails: Path) -> TimelineChange:

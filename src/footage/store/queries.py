@@ -217,7 +217,8 @@ def list_tracks(conn: sqlite3.Connection, where: TrackFilter, *, with_boxes: boo
 
 
 def status_summary(conn: sqlite3.Connection) -> IndexStatus:
-    """Cameras with their recordings and hours, track counts by label, and files with problems."""
+    """Cameras with their recordings and hours, objects by label (an object followed across
+    files counts once), and files with problems."""
     cameras = conn.execute(
         f"""SELECT c.name, COUNT(r.id), COALESCE(SUM(r.indexed_s), 0) / 3600.0
             FROM cameras c LEFT JOIN recordings r ON r.camera_id = c.id AND r.status IN {VISIBLE}
@@ -225,7 +226,7 @@ def status_summary(conn: sqlite3.Connection) -> IndexStatus:
     ).fetchall()
     labels = conn.execute(
         f"""SELECT t.label, COUNT(*) FROM tracks t JOIN recordings r ON r.id = t.recording_id
-            WHERE r.status IN {VISIBLE} GROUP BY t.label ORDER BY COUNT(*) DESC, t.label"""
+            WHERE r.status IN {VISIBLE} AND t.previous_id IS NULL GROUP BY t.label ORDER BY COUNT(*) DESC, t.label"""
     ).fetchall()
     failed = conn.execute(
         "SELECT path, status, COALESCE(error, '') FROM recordings WHERE status NOT IN ('done') ORDER BY path"

@@ -108,6 +108,8 @@ class IndexStatus:
     hours: float
     objects_by_label: tuple[tuple[str, int], ...]
     failed: tuple[tuple[str, str, str], ...]  # path, status, reason
+    #: camera, first and last wall-clock time (ISO, UTC), hours recorded, recordings; oldest first
+    stretches: tuple[tuple[str, str, str, float, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from footage.time import WallClock, utc_from_us
 from footage.types import Track
 
 __all__ = [
-    "TRUSTED_CLOCKS", "MomentRow", "StoredSpan", "TimelineRecording", "TimelineTrack", "close_ongoing", "delete_moments",
+    "TRUSTED_CLOCKS", "MomentRow", "cameras", "StoredSpan", "TimelineRecording", "TimelineTrack", "close_ongoing", "delete_moments",
     "link_tracks", "moments_near", "overlapping", "recording", "recordings_near", "save_moment", "set_keyframe",
     "track_spans", "tracks_in", "unlink_boundary",
 ]
@@ -66,6 +66,11 @@ def recording(conn: sqlite3.Connection, recording_id: int) -> TimelineRecording 
     row = conn.execute(f"SELECT {_RECORDING_COLUMNS} FROM recordings r WHERE r.id = ? AND r.start_utc_us IS NOT NULL",
                        (recording_id,)).fetchone()
     return _recording(row) if row else None
+
+
+def cameras(conn: sqlite3.Connection) -> list[int]:
+    """Every camera's id."""
+    return [int(r[0]) for r in conn.execute("SELECT id FROM cameras ORDER BY id")]
 
 
 def recordings_near(conn: sqlite3.Connection, camera_id: int, lo_us: int, hi_us: int) -> list[TimelineRecording]:

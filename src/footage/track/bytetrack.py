@@ -88,7 +88,8 @@ class ByteTracker:
 
     def update(self, detections: Detections, time_s: float) -> TrackUpdate:
         p = self.params
-        steps = 1.0 if self._last_time_s is None else max(time_s - self._last_time_s, 0.0) / self._step_s
+        first = self._last_time_s is None
+        steps = 1.0 if first else max(time_s - self._last_time_s, 0.0) / self._step_s
         self._last_time_s = time_s
         for track in self._tracks:
             track.mean, track.covariance = self._kalman.predict(track.mean, track.covariance, steps)
@@ -137,9 +138,12 @@ class ByteTracker:
             else:
                 track.lost = True
                 survivors.append(track)
+        # what is in view at the first frame was there before the recording began (the previous
+        # file of the camera, often): it starts established, from any confident detection
         for row in high.tolist():
-            if detections.confidence[row] >= p.new_track_threshold:
+            if first or detections.confidence[row] >= p.new_track_threshold:
                 survivors.append(self._start(detections, row, time_s))
+                survivors[-1].confirmed = survivors[-1].confirmed or first
                 track_ids[row] = survivors[-1].track_id
         self._tracks = survivors
 
