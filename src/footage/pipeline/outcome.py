@@ -13,7 +13,8 @@ class FileOutcome:
     ``damaged`` (indexed up to a fault), or ``failed``; ``reason`` says why for the last three.
     ``moments``: the moments of the camera's timeline that touch the file; ``started`` and
     ``ended``: the ids of moments that began, and of moments that ended, as it was stored;
-    ``linked``: how many of its tracks continue a track of the recording before it."""
+    ``linked``: how many of its tracks continue a track of the recording before it;
+    ``timeline_s``: the wall time spent linking it and finding the moments it changed."""
 
     path: str
     status: str
@@ -25,6 +26,7 @@ class FileOutcome:
     started: tuple[int, ...] = ()
     ended: tuple[int, ...] = ()
     linked: int = 0
+    timeline_s: float = 0.0
 
     @property
     def speed(self) -> float:

@@ -48,9 +48,12 @@ def write_recording(conn: sqlite3.Connection, recording: Registered, results: Se
         queries.store_recording(conn, recording.recording_id, camera_id=recording.camera_id, tracks=stored, status=status,
                                 error=damage, first_s=span.start_s, indexed_s=span.end_s,
                                 end_utc_us=recording.clock.us_at_seconds(end_s))
+        began = time.perf_counter()
         change = continue_timeline(conn, recording.recording_id, settings, thumbnails, live=live)
+        timeline_s = time.perf_counter() - began
     return FileOutcome(str(recording.path), "indexed" if damage is None else "damaged", damage, len(stored), change.touching,
-                       span.end_s, time.perf_counter() - recording.started, change.started, change.ended, change.linked)
+                       span.end_s, time.perf_counter() - recording.started, change.started, change.ended, change.linked,
+                       timeline_s)
 
 
 def _store_track(finished: FinishedTrack, clock: WallClock, folder: Path) -> IndexedTrack:
