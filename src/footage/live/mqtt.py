@@ -33,8 +33,8 @@ from footage.store.live import STATES
 from footage.store.records import IndexedMoment
 
 __all__ = [
-    "CAMERA_STATES", "MOMENT_MESSAGES", "MqttParams", "MqttPublisher", "availability_topic", "events_topic", "moment_payload", "moment_topic",
-    "state_payload", "state_topic", "topic_camera",
+    "CAMERA_STATES", "MOMENT_MESSAGES", "MqttParams", "MqttPublisher", "availability_topic", "events_topic",
+    "moment_payload", "moment_topic", "state_payload", "state_topic", "topic_camera",
 ]
 
 log = logging.getLogger(__name__)
