@@ -7,9 +7,8 @@ part of its camera's timeline (a moment still going on at its end is stored as *
 grows with the next segment, keeping its id), records gaps and states, publishes each moment to
 MQTT when it starts and when it ends, and applies retention now and then. When a camera stops
 recording (its stream drops, footage stops, or footage starts after a crash) its ongoing moments
-end. A camera that
-cannot be opened (wrong password or URL) is shown as failed and retried; it never stops the
-others. On start, leftovers of a crash (``.part`` segments) are repaired or set aside, and the
+end. A camera that cannot be opened (wrong password or URL) is shown as failed and retried; it
+never stops the others. On start, leftovers of a crash (``.part`` segments) are repaired or set aside, and the
 time footage was not running is recorded as a gap.
 """
 
@@ -78,8 +77,8 @@ def _now() -> datetime:
 class Supervisor:
     """Runs every camera of ``config`` into the index at ``db_path`` until ``stop`` is set.
 
-    ``on_moment`` hears each moment when it starts (the CLI prints it). ``detectors`` builds a detector for
-    a camera's detection settings (one is shared by cameras with equal settings).
+    ``on_moment`` hears each moment when it starts (the CLI prints it). ``detectors`` builds a
+    detector for a camera's detection settings (one is shared by cameras with equal settings).
     """
 
     def __init__(self, config: CamerasFile, db_path: Path, *, stop: threading.Event,
