@@ -67,14 +67,23 @@ def test_camera_names_become_one_safe_topic_level(camera: str, level: str) -> No
 
 
 def test_moment_payload_is_json_ready_and_complete() -> None:
-    payload = moment_payload(_moment(), "http://nvr:8000/")
+    payload = moment_payload(_moment(), "http://nvr:8000/", "start")
     assert json.loads(json.dumps(payload)) == payload
     assert payload == {
-        "type": "new", "id": 42, "camera": "front door", "kind": "together", "kinds": ["lingered", "together"],
+        "type": "start", "id": 42, "camera": "front door", "kind": "together", "kinds": ["lingered", "together"],
         "title": "2 people together for 34 s", "start": "2026-11-20T14:30:00.250Z", "end": "2026-11-20T14:30:34.750Z",
-        "duration_s": 34.5, "people": 2, "labels": ["dog", "person"], "score": 0.877, "url": "http://nvr:8000/moments/42",
+        "duration_s": 34.5, "people": 2, "labels": ["dog", "person"], "score": 0.877, "ongoing": False,
+        "url": "http://nvr:8000/moments/42",
     }
     assert moment_payload(_moment(), "")["url"] is None
+
+
+def test_a_moment_message_says_start_or_end_and_whether_it_goes_on() -> None:
+    growing = IndexedMoment(**{**_moment().__dict__, "ongoing": True})
+    assert (moment_payload(growing, "", "start")["type"], moment_payload(growing, "", "start")["ongoing"]) == ("start", True)
+    assert (moment_payload(_moment(), "", "end")["type"], moment_payload(_moment(), "", "end")["ongoing"]) == ("end", False)
+    with pytest.raises(ValueError, match="unknown moment message"):
+        moment_payload(_moment(), "", "new")
 
 
 def test_payload_times_are_utc_whatever_zone_the_moment_carries() -> None:
@@ -128,20 +137,27 @@ def _subscribed(port: int, prefix: str, username: str = "", password: str = "") 
         subscriber.close()
 
 
-def test_a_new_moment_reaches_a_subscriber(mosquitto: int) -> None:
+def test_a_moment_start_and_end_reach_a_subscriber(mosquitto: int) -> None:
     params = MqttParams(host="127.0.0.1", port=mosquitto, topic_prefix="t1/nvr", client_id="t1", base_url="http://nvr:8000")
-    moment = _moment()
+    growing = IndexedMoment(**{**_moment().__dict__, "ongoing": True})
+    over = IndexedMoment(**{**_moment().__dict__, "end_utc": START + timedelta(seconds=80), "end_s": 92.0})
     with _subscribed(mosquitto, "t1/nvr") as sub, _running(params) as publisher:
-        publisher.publish_moment(moment)
+        publisher.publish_moment(growing, "start")
         text, retained = sub.wait_for("t1/nvr/events")
-        assert json.loads(text) == moment_payload(moment, "http://nvr:8000")
-        assert json.loads(text)["url"] == "http://nvr:8000/moments/42"
+        assert json.loads(text) == moment_payload(growing, "http://nvr:8000", "start")
+        assert json.loads(text)["url"] == "http://nvr:8000/moments/42" and json.loads(text)["ongoing"] is True
         assert not retained
-        assert json.loads(sub.wait_for("t1/nvr/front_door/moment")[0])["id"] == 42
-    # a late subscriber gets the camera's latest moment (retained), but not the event stream
+        assert json.loads(sub.wait_for("t1/nvr/front_door/moment")[0])["type"] == "start"
+        publisher.publish_moment(over, "end")
+        text, _ = sub.wait_for("t1/nvr/events", lambda t: json.loads(t)["type"] == "end")
+        assert json.loads(text) == moment_payload(over, "http://nvr:8000", "end")
+        assert json.loads(text)["ongoing"] is False and json.loads(text)["duration_s"] == 80.0
+        sub.wait_for("t1/nvr/front_door/moment", lambda t: json.loads(t)["type"] == "end")
+        assert [json.loads(t)["type"] for t, _ in sub.messages["t1/nvr/events"]] == ["start", "end"]
+    # a late subscriber gets the camera's latest message (retained: the end), but not the event stream
     with _subscribed(mosquitto, "t1/nvr") as late:
         text, retained = late.wait_for("t1/nvr/front_door/moment")
-        assert retained and json.loads(text)["type"] == "new"
+        assert retained and json.loads(text)["type"] == "end" and json.loads(text)["id"] == 42
         assert "t1/nvr/events" not in late.messages
 
 

@@ -247,12 +247,13 @@ url = "rtsp://127.0.0.1:{yard.port}/no-such-path"
         assert "no stream at this URL" in shed[1]
         assert _state(db, "porch") == ("recording", "")
 
-        # MQTT: each new moment, as JSON, on footage/events; states retained per camera
+        # MQTT: each moment's start and end, as JSON, on footage/events; states retained per camera
         def events() -> list[dict[str, Any]]:
             return [json.loads(p) for p, _ in listener.messages.get("footage/events", [])]
         _wait(lambda: {"porch", "yard"} <= {e["camera"] for e in events()}, 20, "MQTT moments of both cameras")
         kinds = {m[0]: m[1] for cam in ("porch", "yard") for m in _moments(db, cam)}
-        assert all(e["type"] == "new" and kinds.get(e["id"]) == e["kind"] for e in events())
+        assert all(e["type"] in ("start", "end") and kinds.get(e["id"]) == e["kind"] for e in events())
+        assert all(e["type"] == "start" for e in events() if e["ongoing"])
         listener.wait_for("footage/garage/state", lambda p: json.loads(p)["state"] == "failed")
         assert listener.wait_for("footage/available") == ("online", False)
 
@@ -310,3 +311,93 @@ url = "rtsp://127.0.0.1:{yard.port}/no-such-path"
     for segment in rec.rglob("*.mp4"):
         assert _decodes(segment) > 0, segment
     assert not (rec / "garage").exists() and not (rec / "shed").exists()
+
+
+# ---------------------------------------------------------------- one timeline across segments
+
+
+@pytest.fixture
+def standing_clip(ffmpeg: str, sample_clip: Path, tmp_path: Path) -> Path:
+    """12 s of a person standing at the sample clip's table: 6 s of it (77-83 s) played forward,
+    then backward, so that the camera looping it shows her standing there as long as it plays,
+    never leaving or coming back. A keyframe every second, so a segment is cut within a second
+    of ``segment_s``."""
+    out = tmp_path / "standing.mp4"
+    subprocess.run([ffmpeg, "-v", "error", "-ss", "77", "-t", "6", "-i", str(sample_clip), "-an", "-filter_complex",
+                    "[0:v]split[a][b];[b]reverse[r];[a][r]concat=n=2:v=1[v]", "-map", "[v]", "-c:v", "libx264",
+                    "-preset", "veryfast", "-g", "10", "-keyint_min", "10", "-sc_threshold", "0", "-bf", "0",
+                    "-pix_fmt", "yuv420p", str(out)], check=True)
+    return out
+
+
+def _boundaries_within(db: Path, camera: str, start_us: int, end_us: int) -> int:
+    """How many of the camera's segment boundaries (a segment's start after the first's) fall
+    inside ``(start_us, end_us)``."""
+    starts = [r[0] for r in _rows(db, """SELECT r.start_utc_us FROM recordings r JOIN cameras c ON c.id = r.camera_id
+                                        WHERE c.name = ? ORDER BY r.start_utc_us""", camera)]
+    return sum(1 for at in starts[1:] if start_us < at < end_us)
+
+
+@pytest.mark.slow  # about a minute of real-time streaming
+def test_a_person_staying_across_segments_is_one_object_and_one_growing_moment(
+        cameras: Callable[..., RtspCamera], standing_clip: Path, mosquitto: int, tmp_path: Path) -> None:
+    server = cameras(clip=standing_clip)
+    db, log, settings = tmp_path / "live.sqlite", tmp_path / "watch.log", tmp_path / "settings.toml"
+    settings.write_text(f'[mqtt]\nhost = "127.0.0.1"\nport = {mosquitto}\ntopic_prefix = "standing"\n')
+    listener = Subscriber(mosquitto, "standing")
+    watch = _footage("watch", server.url, "--camera", "desk", "--db", str(db), "--recordings", str(tmp_path / "rec"),
+                     "--segment-s", "10", "--config", str(settings), log=log)
+
+    def lingering() -> list[tuple[Any, ...]]:
+        return _rows(db, """SELECT m.id, m.start_utc_us, m.end_utc_us, m.ongoing FROM moments m
+                            JOIN cameras c ON c.id = m.camera_id WHERE c.name = 'desk'
+                              AND EXISTS (SELECT 1 FROM events e WHERE e.moment_id = m.id AND e.kind = 'lingered')""")
+
+    def indexed() -> int:
+        return len(_rows(db, """SELECT r.id FROM recordings r JOIN cameras c ON c.id = r.camera_id
+                                WHERE c.name = 'desk' AND r.status = 'done'"""))
+
+    try:
+        _wait(lambda: indexed() >= 2 and lingering(), 60, "two segments and a lingered moment")
+        first = lingering()
+        assert len(first) == 1 and first[0][3] == 1, first  # she is still there: the moment goes on
+        _wait(lambda: indexed() >= 4, 60, "four segments indexed")
+        during = lingering()
+        assert [(m[0], m[3]) for m in during] == [(first[0][0], 1)], during  # one id, growing
+        assert during[0][2] > first[0][2]
+        _stop(watch, log)
+        listener.wait_for("standing/events", lambda p: json.loads(p)["type"] == "end", timeout=10)
+    finally:
+        if watch.poll() is None:
+            watch.kill()
+        listener.close()
+    assert indexed() >= 4
+
+    # one object: the person's pieces, one a segment, chained from the first one's id
+    tracks = _rows(db, """SELECT t.id, t.previous_id, t.first_utc_us, t.last_utc_us, r.start_utc_us FROM tracks t
+                          JOIN recordings r ON r.id = t.recording_id JOIN cameras c ON c.id = r.camera_id
+                          WHERE c.name = 'desk' AND t.label = 'person' ORDER BY t.first_utc_us""")
+    roots = [t for t in tracks if t[1] is None]
+    assert len(roots) == 1 and len(tracks) >= 4, tracks
+    by_id = {t[0]: t for t in tracks}
+    for track in tracks:
+        seen = track
+        while seen[1] is not None:
+            seen = by_id[seen[1]]
+        assert seen == roots[0], (track, tracks)
+
+    # one lingered moment over them, ended when the camera stopped recording
+    (moment_id, start_us, end_us, ongoing), = lingering()
+    assert moment_id == first[0][0] and ongoing == 0
+    assert _boundaries_within(db, "desk", start_us, end_us) >= 3
+    kinds = _rows(db, "SELECT m.kind, m.description FROM moments m WHERE m.id = ?", moment_id)
+    assert len(_rows(db, "SELECT id FROM moments")) == 1, kinds
+
+    # published once when it started (ongoing) and once when it ended; printed once
+    messages = [json.loads(p) for p, _ in listener.messages.get("standing/events", [])]
+    assert [(m["type"], m["id"], m["ongoing"]) for m in messages] == [("start", moment_id, True),
+                                                                       ("end", moment_id, False)], messages
+    assert "lingered" in messages[1]["kinds"] and messages[1]["duration_s"] > messages[0]["duration_s"]
+    retained = listener.messages.get("standing/desk/moment", [])
+    assert retained and json.loads(retained[-1][0])["type"] == "end"
+    assert log.read_text().count(f"#{moment_id} ") == 1

@@ -1,12 +1,12 @@
-"""Tell an MQTT broker about live cameras: each new moment, each camera's state, and whether
-footage is up (the only module in ``footage`` that imports paho-mqtt).
+"""Tell an MQTT broker about live cameras: each moment when it starts and when it ends, each
+camera's state, and whether footage is up (the only module in ``footage`` that imports paho-mqtt).
 
 Topics, under ``topic_prefix`` (``footage``), in the layout Home Assistant users know from Frigate;
 the documentation is ``docs/mqtt.md``::
 
     footage/available          "online" / "offline" (retained; "offline" is also the Last Will)
-    footage/events             every new moment, JSON (not retained)
-    footage/<camera>/moment    the camera's latest moment, same JSON (retained)
+    footage/events             each moment's start and end, JSON (not retained)
+    footage/<camera>/moment    the camera's latest moment message, same JSON (retained)
     footage/<camera>/state     the camera's live state, JSON (retained)
 
 The topic and payload functions are pure; :class:`MqttPublisher` is a thin shell over paho's
@@ -33,14 +33,18 @@ from footage.store.live import STATES
 from footage.store.records import IndexedMoment
 
 __all__ = [
-    "CAMERA_STATES", "MqttParams", "MqttPublisher", "availability_topic", "events_topic", "moment_payload", "moment_topic",
-    "state_payload", "state_topic", "topic_camera",
+    "CAMERA_STATES", "MOMENT_MESSAGES", "MqttParams", "MqttPublisher", "availability_topic", "events_topic",
+    "moment_payload", "moment_topic", "state_payload", "state_topic", "topic_camera",
 ]
 
 log = logging.getLogger(__name__)
 
 #: what ``<prefix>/<camera>/state`` can say: a live camera's states as the index stores them
 CAMERA_STATES = STATES
+
+#: the ``type`` of a moment message: it began (new id), or it ended (was ongoing, or new and
+#: already over); each moment is published once with each
+MOMENT_MESSAGES = ("start", "end")
 
 ONLINE = "online"
 OFFLINE = "offline"
@@ -115,10 +119,13 @@ def _iso_utc(when: datetime) -> str:
     return aware.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def moment_payload(moment: IndexedMoment, base_url: str) -> dict[str, Any]:
-    """The JSON-ready message for a new moment (see ``docs/mqtt.md``)."""
+def moment_payload(moment: IndexedMoment, base_url: str, message: str = "start") -> dict[str, Any]:
+    """The JSON-ready message saying that ``moment`` started or ended (``message``, one of
+    :data:`MOMENT_MESSAGES`; see ``docs/mqtt.md``)."""
+    if message not in MOMENT_MESSAGES:
+        raise ValueError(f"unknown moment message {message!r}; expected one of {', '.join(MOMENT_MESSAGES)}")
     return {
-        "type": "new",
+        "type": message,
         "id": moment.id,
         "camera": moment.camera,
         "kind": moment.kind,
@@ -130,6 +137,7 @@ def moment_payload(moment: IndexedMoment, base_url: str) -> dict[str, Any]:
         "people": moment.people,
         "labels": sorted({label for _, label in moment.tracks if label != "?"}),
         "score": round(moment.score, 3),
+        "ongoing": moment.ongoing,
         "url": f"{base_url.rstrip('/')}/moments/{moment.id}" if base_url else None,
     }
 
@@ -181,9 +189,10 @@ class MqttPublisher:
         self._client.connect_async(p.host, p.port, keepalive=_KEEPALIVE_S)
         self._client.loop_start()
 
-    def publish_moment(self, moment: IndexedMoment) -> None:
-        """``<prefix>/events`` and the retained ``<prefix>/<camera>/moment``."""
-        text = _encode(moment_payload(moment, self.params.base_url))
+    def publish_moment(self, moment: IndexedMoment, message: str = "start") -> None:
+        """That ``moment`` started or ended (``message``): on ``<prefix>/events`` and the retained
+        ``<prefix>/<camera>/moment``."""
+        text = _encode(moment_payload(moment, self.params.base_url, message))
         self._publish(events_topic(self.params.topic_prefix), text, retain=False)
         self._publish(moment_topic(self.params.topic_prefix, moment.camera), text, retain=True)
 

@@ -2,10 +2,13 @@
 
 Recorders (:func:`footage.live.recorder.record`) only write segment files; everything they report
 (a closed segment, a gap, a change of state) goes through one queue to :meth:`Supervisor.run`,
-the single writer of the index: it indexes each segment as soon as it is closed, records gaps
-and states, publishes new moments to MQTT, and applies retention now and then. A camera that
-cannot be opened (wrong password or URL) is shown as failed and retried; it never stops the
-others. On start, leftovers of a crash (``.part`` segments) are repaired or set aside, and the
+the single writer of the index: it indexes each segment as soon as it is closed, as the newest
+part of its camera's timeline (a moment still going on at its end is stored as *ongoing* and
+grows with the next segment, keeping its id), records gaps and states, publishes each moment to
+MQTT when it starts and when it ends, and applies retention now and then. When a camera stops
+recording (its stream drops, footage stops, or footage starts after a crash) its ongoing moments
+end. A camera that cannot be opened (wrong password or URL) is shown as failed and retried; it
+never stops the others. On start, leftovers of a crash (``.part`` segments) are repaired or set aside, and the
 time footage was not running is recorded as a gap.
 """
 
@@ -18,7 +21,7 @@ import signal
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -36,9 +39,11 @@ from footage.live.repair import find_partials, salvage
 from footage.live.retention import enforce_retention
 from footage.pipeline.index import index_paths
 from footage.store import live as store_live
-from footage.store.database import connect
-from footage.store.moments import MomentFilter, list_moments
+from footage.store.database import connect, transaction
+from footage.store.moments import get_moment
+from footage.store.queries import ensure_camera
 from footage.store.records import IndexedMoment
+from footage.store.timeline import close_ongoing
 
 __all__ = ["Supervisor", "run_until_signalled"]
 
@@ -72,8 +77,8 @@ def _now() -> datetime:
 class Supervisor:
     """Runs every camera of ``config`` into the index at ``db_path`` until ``stop`` is set.
 
-    ``on_moment`` hears each new moment (the CLI prints it). ``detectors`` builds a detector for
-    a camera's detection settings (one is shared by cameras with equal settings).
+    ``on_moment`` hears each moment when it starts (the CLI prints it). ``detectors`` builds a
+    detector for a camera's detection settings (one is shared by cameras with equal settings).
     """
 
     def __init__(self, config: CamerasFile, db_path: Path, *, stop: threading.Event,
@@ -136,6 +141,7 @@ class Supervisor:
                     next_retention = time.monotonic() + self.config.live.retention_every_s
                     self._safely("all", lambda: self._retention(conn))
             for camera in self.config.cameras:
+                self._safely(camera.name, partial(self._end_ongoing, conn, camera.name))
                 self._set_state(conn, _State(camera.name, "stopped", ""))
         finally:
             conn.close()
@@ -154,6 +160,7 @@ class Supervisor:
                 last = max(last, end) if last is not None else end
         if last is not None:
             self._downtime[camera.name] = last
+        self._end_ongoing(conn, camera.name)  # footage stopped (or died) while they went on
         self._set_state(conn, _State(camera.name, "starting", ""))
 
     @staticmethod
@@ -172,12 +179,14 @@ class Supervisor:
         elif isinstance(event, GapInfo):
             if event.end_utc is None:
                 store_live.open_gap(conn, event.camera, event.start_utc, event.reason)
+                self._end_ongoing(conn, event.camera)
             else:
                 store_live.close_gap(conn, event.camera, event.start_utc, event.end_utc, event.reason)
         else:
             if event.state == "recording" and event.camera in self._downtime:
                 since = self._downtime.pop(event.camera)
                 store_live.close_gap(conn, event.camera, since, _now(), NOT_RUNNING)
+                self._end_ongoing(conn, event.camera)  # those of a segment repaired after a crash
             self._set_state(conn, event)
 
     def _set_state(self, conn: sqlite3.Connection, state: _State, last_segment: datetime | None = None) -> None:
@@ -206,23 +215,35 @@ class Supervisor:
     def _index(self, conn: sqlite3.Connection, segment: _Segment) -> None:
         camera = self._camera(segment.camera)
         report = index_paths([segment.path], db_path=self.db_path, conn=conn, detector=self._detector(camera.settings),
-                             settings=camera.settings, camera=camera.name, user_start=segment.start_utc)
+                             settings=camera.settings, camera=camera.name, user_start=segment.start_utc, live=True)
         outcome = report.outcomes[0]
-        log.info("camera %s: %s %s (%.0f s, %d moments%s)", camera.name, segment.path.name, outcome.status,
-                 outcome.media_s, outcome.moments, f"; {outcome.reason}" if outcome.reason else "")
+        log.info("camera %s: %s %s (%.0f s, %d moments, %d tracks continued%s)", camera.name, segment.path.name,
+                 outcome.status, outcome.media_s, outcome.moments, outcome.linked,
+                 f"; {outcome.reason}" if outcome.reason else "")
         state = self._states.get(camera.name)
         if state is not None:
             self._set_state(conn, state, segment.end_utc)
-        if outcome.moments == 0:
-            return
-        path = str(segment.path.resolve())
-        end = segment.start_utc + timedelta(seconds=outcome.media_s + 1)
-        found = list_moments(conn, MomentFilter(camera=camera.name, since=segment.start_utc - timedelta(seconds=1), until=end))
-        for moment in (m for m in found if m.recording == path):
-            if self._on_moment is not None:
+        self._announce(conn, outcome.started, "start")
+        self._announce(conn, outcome.ended, "end")
+
+    def _end_ongoing(self, conn: sqlite3.Connection, camera: str) -> None:
+        """The camera stopped recording: its ongoing moments end where its last segment did."""
+        with transaction(conn):
+            ended = close_ongoing(conn, ensure_camera(conn, camera))
+        if ended:
+            log.info("camera %s: %d ongoing moment(s) ended", camera, len(ended))
+        self._announce(conn, ended, "end")
+
+    def _announce(self, conn: sqlite3.Connection, moment_ids: Sequence[int], message: str) -> None:
+        """Tell ``on_moment`` (of a start) and MQTT that these moments started or ended."""
+        for moment_id in moment_ids:
+            moment = get_moment(conn, moment_id)
+            if moment is None:  # gone again (its recording deleted meanwhile)
+                continue
+            if message == "start" and self._on_moment is not None:
                 self._on_moment(moment)
             if self._publisher is not None:
-                self._publisher.publish_moment(moment)
+                self._publisher.publish_moment(moment, message)
 
     def _retention(self, conn: sqlite3.Connection) -> None:
         for camera in self.config.cameras:

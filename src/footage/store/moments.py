@@ -180,7 +180,7 @@ def _moment(row: sqlite3.Row, labels: dict[int, str]) -> IndexedMoment:
         start_s=row["start_s"], end_s=row["end_s"], people=row["people"],
         tracks=tuple((t, labels.get(t, "?")) for t in json.loads(row["tracks"])),
         description=row["description"], keyframe=row["keyframe"], score=row["score"], key_s=row["key_s"],
-        starred=bool(row["starred"]),
+        starred=bool(row["starred"]), ongoing=bool(row["ongoing"]),
     )
 
 

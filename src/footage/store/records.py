@@ -130,7 +130,8 @@ class IndexedMoment:
     """A moment as stored. ``start_s``/``end_s`` are media time in ``recording``; ``tracks``
     pairs each track id with its label; ``events`` is filled by :func:`get_moment` only;
     ``key_s`` is the media time its key frame shows (None in indexes older than schema 4);
-    ``starred`` when the owner starred it (retention keeps its recording)."""
+    ``starred`` when the owner starred it (retention keeps its recording); ``ongoing`` while it
+    is still going on at the end of a live camera's newest segment (it may grow)."""
 
     id: int
     camera: str
@@ -149,6 +150,7 @@ class IndexedMoment:
     events: tuple[IndexedEvent, ...] = ()
     key_s: float | None = None
     starred: bool = False
+    ongoing: bool = False
 
     @property
     def duration_s(self) -> float:
