@@ -1,0 +1,73 @@
+"""The timeline's decisions, without video: which recordings join, how a quiet time bounds what a
+new file can change, which stored moment a moment found again is, how pieces join and link."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from footage.events.params import EventParams
+from footage.timeline.chains import Piece, join_pieces
+from footage.timeline.clock import TIME_BASE
+from footage.timeline.link import link_boundary
+from footage.timeline.matching import Known, match_moments
+from footage.timeline.params import TimelineParams
+from footage.timeline.stretches import TimedRecording, stretches
+from footage.timeline.window import quiet_us, widen
+from footage.types import Track, TrackBox
+
+S = 1_000_000
+
+
+def _stretch_ids(recordings: list[TimedRecording]) -> list[list[int]]:
+    return [[r.id for r in s.recordings] for s in stretches(recordings, join_gap_us=2 * S, overlap_us=S)]
+
+
+def test_recordings_join_across_small_gaps_and_break_at_real_ones() -> None:
+    minute = 60 * S
+    files = [TimedRecording(3, 2 * minute + S, 3 * minute), TimedRecording(1, 0, minute),
+             TimedRecording(2, minute, 2 * minute), TimedRecording(4, 3 * minute + 10 * S, 4 * minute)]
+    assert _stretch_ids(files) == [[1, 2, 3], [4]]
+
+
+def test_a_damaged_file_or_an_untrusted_clock_breaks_the_stretch() -> None:
+    assert _stretch_ids([TimedRecording(1, 0, 10 * S, damaged=True), TimedRecording(2, 10 * S, 20 * S)]) == [[1], [2]]
+    assert _stretch_ids([TimedRecording(1, 0, 10 * S), TimedRecording(2, 10 * S, 20 * S, trusted=False)]) == [[1], [2]]
+    # a name holds whole seconds: starting up to a second early still continues
+    assert _stretch_ids([TimedRecording(1, 0, 10 * S + 400_000), TimedRecording(2, 10 * S, 20 * S)]) == [[1, 2]]
+
+
+def test_the_quiet_time_outlasts_every_rules_reach() -> None:
+    params = EventParams()
+    assert quiet_us(params) > max(params.link_gap_s, params.merge_gap_s, params.catch_flight_s) * S
+    assert widen(10, 20, [(5, 12), (18, 40)]) == (5, 40)
+
+
+def test_a_moment_found_again_keeps_the_id_of_the_one_it_grew_from() -> None:
+    stored = [Known(0, 10 * S, frozenset({1, 2}), id=7), Known(30 * S, 35 * S, frozenset({5}), id=8)]
+    found = [Known(0, 25 * S, frozenset({1, 2, 9})), Known(31 * S, 36 * S, frozenset({6})), Known(40 * S, 41 * S, frozenset({5}))]
+    assert match_moments(stored, found) == [7, None, None]
+
+
+def _track(track_id: int, label: str, boxes: list[tuple[float, tuple[float, float, float, float]]],
+           time_base: Fraction = TIME_BASE) -> Track:
+    made = tuple(TrackBox(n, round(t / time_base), xyxy, 0.9) for n, (t, xyxy) in enumerate(boxes))
+    return Track(track_id, label, made[0].pts, made[-1].pts, time_base, made)
+
+
+def test_a_walker_is_followed_into_the_next_file_where_it_was_heading() -> None:
+    # walking right at 50 px/s: last seen at 9.8 s, first seen at 10.0 s 10 px further on
+    walker = _track(1, "person", [(9.0 + 0.2 * k, (100 + 10 * k, 100, 130 + 10 * k, 180)) for k in range(5)])
+    other = _track(2, "person", [(9.0 + 0.2 * k, (400, 100, 430, 180)) for k in range(5)])
+    later = [_track(3, "person", [(10.0, (400, 100, 430, 180)), (10.2, (400, 100, 430, 180))]),
+             _track(4, "person", [(10.0, (150, 100, 180, 180)), (10.2, (160, 100, 190, 180))]),
+             _track(5, "car", [(10.0, (100, 100, 130, 180)), (10.2, (100, 100, 130, 180))])]
+    pairs = link_boundary([walker, other], later, earlier_end_s=9.8, later_start_s=10.0, params=TimelineParams())
+    assert sorted(pairs) == [(0, 1), (1, 0)]
+
+
+def test_pieces_join_into_one_track_named_after_the_first() -> None:
+    a = _track(0, "person", [(0.0, (0, 0, 10, 20)), (0.2, (1, 0, 11, 20))])
+    b = _track(0, "person", [(0.4, (2, 0, 12, 20)), (0.6, (3, 0, 13, 20))])
+    c = _track(0, "car", [(5.0, (50, 0, 90, 20)), (5.2, (50, 0, 90, 20))])
+    chains = join_pieces([Piece(11, None, a), Piece(12, 11, b), Piece(13, None, c)])
+    assert [(ch.track.track_id, ch.pieces, len(ch.track.boxes)) for ch in chains] == [(11, (11, 12), 4), (13, (13,), 2)]
