@@ -2,7 +2,9 @@
 
 ``home_day`` of the corpus (``../shared/bench/make_corpus.sh``; 25 minutes of 1080p) is cut by
 stream copy at its keyframes into segments of about a minute, each remuxed with its exact start in
-the container and named with it to the second, as ``footage run`` writes them. Then:
+the container and named with it to the second, as ``footage run`` writes them, and indexed with
+that exact start, as ``footage run`` indexes them (a name holds whole seconds, and MP4 keeps the
+container's time in whole seconds too). Then:
 
 1. **Same moments** (``--quality``, default on): the segments indexed as a folder and the whole
    file indexed alone; prints objects (a track followed across files counts once), track pieces and
@@ -52,15 +54,15 @@ def _name(at: datetime) -> str:
     return f"{at:%Y%m%d_%H%M%S}.mp4"
 
 
-def _split(source: Path, work: Path, segment_s: int) -> list[tuple[Path, float]]:
+def _split(source: Path, work: Path, segment_s: int) -> list[tuple[Path, float, float]]:
     """Stream-copy ``source`` into pieces of about ``segment_s`` (at its keyframes); each piece
-    with its exact duration."""
+    with its start in ``source`` and its duration, exact."""
     listing = work / "pieces.csv"
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(source), "-an", "-c", "copy", "-f", "segment",
                     "-segment_time", str(segment_s), "-reset_timestamps", "1", "-segment_list", str(listing),
                     str(work / "piece%04d.mp4")], check=True)
     with listing.open() as rows:
-        return [(work / name, float(end) - float(start)) for name, start, end in csv.reader(rows)]
+        return [(work / name, float(start), float(end) - float(start)) for name, start, end in csv.reader(rows)]
 
 
 def _place(piece: Path, at: datetime, folder: Path, tag: int) -> Path:
@@ -73,20 +75,28 @@ def _place(piece: Path, at: datetime, folder: Path, tag: int) -> Path:
     return target
 
 
-def _segments(pieces: list[tuple[Path, float]], folder: Path, count: int) -> list[Path]:
-    """``count`` consecutive segments cycling through the pieces, from :data:`START`."""
+def _segments(pieces: list[tuple[Path, float, float]], folder: Path, count: int) -> list[tuple[Path, datetime]]:
+    """``count`` consecutive segments cycling through the pieces; the first round at the times
+    the pieces have in the whole file (which starts at :data:`START`), the next ones after it."""
     at, made = START, []
     for n in range(count):
-        piece, seconds = pieces[n % len(pieces)]
-        made.append(_place(piece, at, folder, n))
+        piece, offset, seconds = pieces[n % len(pieces)]
+        if n < len(pieces):
+            at = START + timedelta(seconds=offset)
+        made.append((_place(piece, at, folder, n), at))
         at += timedelta(seconds=seconds)
     return made
 
 
-def _index(paths: list[Path], db: Path, detector: object) -> tuple[float, list[object]]:
-    began = time.perf_counter()
-    report = index_paths(paths, db_path=db, detector=detector, settings=SETTINGS, camera="home")  # type: ignore[arg-type]
-    return time.perf_counter() - began, list(report.outcomes)
+def _index(paths: list[tuple[Path, datetime]], db: Path, detector: object) -> tuple[float, list[object]]:
+    """Index each file with its exact start, as ``footage run`` indexes the segments it records
+    (a name holds whole seconds; a stream-copied segment starts at a keyframe, between them)."""
+    began, outcomes = time.perf_counter(), []
+    for path, start in paths:
+        report = index_paths([path], db_path=db, detector=detector, settings=SETTINGS, camera="home",  # type: ignore[arg-type]
+                             user_start=start)
+        outcomes += report.outcomes
+    return time.perf_counter() - began, outcomes
 
 
 def _describe(found: Found) -> dict[str, object]:
@@ -121,8 +131,8 @@ def main() -> int:
         print(f"home_day: {len(day)} segments of about a minute")
         if args.quality:
             _index(day, work / "q-segments.sqlite", detector)
-            _index([whole], work / "q-whole.sqlite", detector)
-            seg, one = found_in(work / "q-segments.sqlite"), found_in(work / "q-whole.sqlite")
+            _index([(whole, START)], work / "q-whole.sqlite", detector)
+            seg, one = found_in(work / "q-segments.sqlite", START), found_in(work / "q-whole.sqlite", START)
             differ = unmatched(one, seg, 0.2 + 1e-3)
             out["quality"] = {"whole": _describe(one), "segments": _describe(seg), "unmatched": differ}
             print(f"whole file: {_describe(one)}\nsegments:   {_describe(seg)}")
@@ -132,7 +142,7 @@ def main() -> int:
         if args.rounds:
             times: dict[str, list[float]] = {"segments": [], "whole": []}
             for n in range(args.rounds):
-                for name, paths in (("segments", day), ("whole", [whole])):
+                for name, paths in (("segments", day), ("whole", [(whole, START)])):
                     seconds, _ = _index(paths, work / f"r{n}-{name}.sqlite", detector)
                     times[name].append(seconds)
             ratio = min(times["segments"]) / min(times["whole"])
@@ -143,7 +153,7 @@ def main() -> int:
             count = max(40, round(args.hours * 60))
             history = _segments(pieces, work / "history", count)
             db, walls, steps = work / "history.sqlite", [], []
-            for path in history:
+            for path in history:  # each one a run of its own, as the live supervisor indexes them
                 _, outcomes = _index([path], db, detector)
                 walls.append(outcomes[0].wall_s)  # type: ignore[attr-defined]
                 steps.append(outcomes[0].timeline_s)  # type: ignore[attr-defined]

@@ -48,23 +48,23 @@ def cut(source: Path, folder: Path, segment_s: int, ffmpeg: str = "ffmpeg") -> C
 @dataclass(frozen=True)
 class Found:
     """What an index holds: objects (a track followed across files counts once), track pieces,
-    and moments as (kind, start, end) in seconds after :data:`START`."""
+    and moments as (kind, start, end) in seconds after an origin (:data:`START`)."""
 
     objects: int
     pieces: int
     moments: tuple[tuple[str, float, float], ...]
 
 
-def found_in(db: Path) -> Found:
+def found_in(db: Path, origin: datetime = START) -> Found:
     conn = sqlite3.connect(db)
     try:
         objects = conn.execute("SELECT COUNT(*) FROM tracks WHERE previous_id IS NULL").fetchone()[0]
         pieces = conn.execute("SELECT COUNT(*) FROM tracks").fetchone()[0]
-        origin = START.timestamp() * 1e6
+        origin_us = origin.timestamp() * 1e6
         rows = conn.execute("SELECT kind, start_utc_us, end_utc_us FROM moments ORDER BY start_utc_us, kind").fetchall()
     finally:
         conn.close()
-    return Found(int(objects), int(pieces), tuple((k, (a - origin) / 1e6, (b - origin) / 1e6) for k, a, b in rows))
+    return Found(int(objects), int(pieces), tuple((k, (a - origin_us) / 1e6, (b - origin_us) / 1e6) for k, a, b in rows))
 
 
 def unmatched(expected: Found, got: Found, tolerance_s: float) -> list[str]:

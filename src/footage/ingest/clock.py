@@ -99,7 +99,7 @@ def wall_clock_start(
     from_container = start_from_container(creation_time, now)
     if from_name is not None:
         if from_container is not None and timedelta(0) <= from_container - from_name < timedelta(seconds=1):
-            return from_container, "container"  # the same second, to the microsecond (footage's own segments)
+            return from_container, "container"  # the same second, read finer (a container that keeps it)
         return from_name, "filename"
     if from_container is not None:
         return from_container, "container"
