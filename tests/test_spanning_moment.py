@@ -144,6 +144,22 @@ def test_export_of_the_moment_covers_the_three_files(stretch: Path, tmp_path: Pa
     assert sidecar["duration_s"] == pytest.approx(length_s + 6.0, abs=0.5), "the moment and 3 s either side"
 
 
+def test_a_share_link_of_the_moment_holds_the_clip_from_the_three_files(stretch: Path, client: TestClient) -> None:
+    moment = spanning(stretch)
+    answer = client.post(f"/api/moments/{moment['id']}/shares", json={"redact": []})  # as recorded: a stream copy
+    assert answer.status_code == 201, answer.text
+    share = answer.json()
+    clip = client.get(share["url"] + "clip.mp4")
+    assert clip.status_code == 200 and clip.headers["content-type"] == "video/mp4"
+    page = client.get(share["url"]).text
+    length_s = (int(moment["end_utc_us"]) - int(moment["start_utc_us"])) / 1e6  # type: ignore[call-overload]
+    assert f"{length_s + 6.0:.0f} s" in page, "the page gives the length of the whole moment, 3 s either side"
+    stored = next(stretch.parent.glob(f"*-shares/{share['token']}/clip.mp4"))
+    with av.open(str(stored)) as joined:
+        times = [float(f.time) for f in joined.decode(video=0)]
+    assert times[-1] - times[0] == pytest.approx(length_s + 6.0, abs=0.5)
+
+
 @pytest.mark.slow
 def test_the_browser_plays_the_whole_moment_across_the_files(stretch: Path, browser: object) -> None:
     moment = spanning(stretch)
