@@ -8,11 +8,14 @@ the three files, and retention keeps or re-homes it."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 import av
 import pytest
@@ -54,6 +57,7 @@ def segments(tmp_path_factory: pytest.TempPathFactory, ffmpeg: str, sample_clip:
 
 
 def index_of(segments: list[Path], folder: Path) -> Path:
+    """The segment files indexed into ``folder/index.sqlite``."""
     config = folder / "settings.toml"
     config.write_text('timezone = "UTC"\n')
     db = folder / "index.sqlite"
@@ -62,25 +66,64 @@ def index_of(segments: list[Path], folder: Path) -> Path:
     return db
 
 
+def copied(segments: list[Path], folder: Path) -> list[Path]:
+    """Copies of the segment files in the same layout under ``folder/root``, for a test that deletes some."""
+    root = segments[0].parents[2]
+    made = []
+    for path in segments:
+        target = folder / "root" / path.relative_to(root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+        made.append(target)
+    return made
+
+
 @pytest.fixture(scope="module")
 def stretch(segments: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The three files indexed (one index for the tests that only read it)."""
     return index_of(segments, tmp_path_factory.mktemp("stretch-index"))
 
 
-def spanning(db: Path) -> dict[str, object]:
-    """The moment that starts in the first file and ends in the third, as the index keeps it."""
+class Stored(NamedTuple):
+    """A moment's row as the index keeps it, with its events (kind, start_s, end_s)."""
+
+    id: int
+    recording_id: int
+    start_utc_us: int
+    end_utc_us: int
+    start_s: float
+    end_s: float
+    key_s: float
+    tracks: list[int]
+    keyframe: str | None
+    events: list[tuple[str, float, float]]
+
+    @property
+    def length_s(self) -> float:
+        return (self.end_utc_us - self.start_utc_us) / 1e6
+
+
+def stored(db: Path, moment_id: int | None = None) -> Stored:
+    """The moment ``moment_id``, or else the one that starts in the first file and ends in the third."""
     with closing(connect(db, create=False)) as conn:
-        rows = conn.execute("""SELECT m.id, m.recording_id, m.start_utc_us, m.end_utc_us, m.start_s, m.end_s, m.key_s,
-                                      m.tracks, m.keyframe FROM moments m ORDER BY m.start_utc_us""").fetchall()
+        rows = conn.execute("""SELECT id, recording_id, start_utc_us, end_utc_us, start_s, end_s, key_s, tracks, keyframe
+                               FROM moments ORDER BY start_utc_us""").fetchall()
         first = conn.execute("SELECT MIN(id) FROM recordings").fetchone()[0]
-    starts_us = int(START.timestamp() * 1e6)
-    found = [r for r in rows if r[1] == first and r[3] > starts_us + 2 * SEGMENT_S * 1_000_000]
-    assert found, f"no moment from the first file into the third: {rows}"
-    keys = ("id", "recording_id", "start_utc_us", "end_utc_us", "start_s", "end_s", "key_s", "tracks", "keyframe")
-    moment = dict(zip(keys, found[0], strict=True))
-    moment["tracks"] = json.loads(str(moment["tracks"]))
-    return moment
+        if moment_id is not None:
+            found = [r for r in rows if r[0] == moment_id]
+            assert found, f"moment {moment_id} is not kept"
+        else:
+            ends_after_us = int(START.timestamp() * 1e6) + 2 * SEGMENT_S * 1_000_000
+            found = [r for r in rows if r[1] == first and r[3] > ends_after_us]
+            assert found, f"no moment from the first file into the third: {rows}"
+        row = found[0]
+        events = conn.execute("SELECT kind, start_s, end_s FROM events WHERE moment_id = ? ORDER BY id", (row[0],)).fetchall()
+    return Stored(int(row[0]), int(row[1]), int(row[2]), int(row[3]), float(row[4]), float(row[5]), float(row[6]),
+                  json.loads(row[7]), row[8], [(str(k), float(a), float(b)) for k, a, b in events])
+
+
+def spanning(db: Path) -> Stored:
+    return stored(db)
 
 
 @pytest.fixture(scope="module")
@@ -91,40 +134,40 @@ def client(stretch: Path) -> Iterator[TestClient]:
 
 def test_the_moment_page_plays_one_clip_joined_from_the_three_files(stretch: Path, client: TestClient) -> None:
     moment = spanning(stretch)
-    assert len(moment["tracks"]) == 3, "one piece of the person per file"  # type: ignore[arg-type]
-    detail = client.get(f"/api/moments/{moment['id']}").json()
+    assert len(moment.tracks) == 3, "one piece of the person per file"
+    detail = client.get(f"/api/moments/{moment.id}").json()
     playback = detail["playback"]
-    assert playback["video_url"] == f"/media/moments/{moment['id']}/video"
+    assert playback["video_url"] == f"/media/moments/{moment.id}/video"
     assert playback["pieces"] == [Path(p).name for p in _paths(stretch)]
-    length_s = (int(moment["end_utc_us"]) - int(moment["start_utc_us"])) / 1e6  # type: ignore[call-overload]
+    length_s = moment.length_s
     assert playback["start_s"] == 0.0 and playback["moment_start_s"] == pytest.approx(3.0, abs=0.05)
     assert playback["moment_end_s"] - playback["moment_start_s"] == pytest.approx(length_s, abs=0.35)
 
     answer = client.get(playback["video_url"])
     assert answer.status_code == 200 and answer.headers["content-type"] == "video/mp4"
-    made = list(playable_dir(stretch).glob(f"moment-{moment['id']}-*.mp4"))
+    made = list(playable_dir(stretch).glob(f"moment-{moment.id}-*.mp4"))
     assert len(made) == 1, "joined once, into the browser copies beside the index"
     with av.open(str(made[0])) as clip:
         times = [float(f.time) for f in clip.decode(video=0)]
     assert times[0] == pytest.approx(0.0, abs=0.01)
     assert times[-1] == pytest.approx(playback["moment_end_s"] + 3.0, abs=0.25), "the whole moment and 3 s after it"
-    assert all(b > a for a, b in zip(times, times[1:], strict=False)), "no jump back at a file boundary"
+    assert all(b > a for a, b in pairwise(times)), "no jump back at a file boundary"
     stamp = made[0].stat().st_mtime_ns
     assert client.get(playback["video_url"]).content == answer.content and made[0].stat().st_mtime_ns == stamp
 
     # each file's piece of the person is boxed at the clip's time of that file, and the pieces meet
     overlays = {o["track_id"]: o["boxes"] for o in detail["overlays"]}
-    pieces = [overlays[t] for t in moment["tracks"]]  # type: ignore[attr-defined]
+    pieces = [overlays[t] for t in moment.tracks]
     for number, boxes in enumerate(pieces):
         assert number * 9.8 <= boxes[0][0] and boxes[-1][0] <= (number + 1) * 10.0 + 0.1, (number, boxes[0], boxes[-1])
-    for before, after in zip(pieces, pieces[1:], strict=False):
+    for before, after in pairwise(pieces):
         gap_s = after[0][0] - before[-1][0]
         assert 0 < gap_s < 1.0, "the next file's boxes follow on in the clip"
         centre = [(before[-1][1] + before[-1][3]) / 2, (after[0][1] + after[0][3]) / 2]
         assert abs(centre[0] - centre[1]) < 0.1, "the same person, in the same place, either side of the boundary"
     on_key = [p for p in detail["key_people"] if p["box"] is not None]
     assert len(on_key) == 1 and 0 <= detail["key_s"] <= playback["moment_end_s"]
-    assert "a clip joined from 3 recordings" in client.get(f"/moments/{moment['id']}").text
+    assert "a clip joined from 3 recordings" in client.get(f"/moments/{moment.id}").text
 
 
 def _paths(db: Path) -> list[str]:
@@ -135,24 +178,24 @@ def _paths(db: Path) -> list[str]:
 def test_export_of_the_moment_covers_the_three_files(stretch: Path, tmp_path: Path) -> None:
     moment = spanning(stretch)
     out = tmp_path / "moment.mp4"
-    done = footage("export", str(moment["id"]), "--db", stretch, "--redact", "none", "--out", out)
+    done = footage("export", str(moment.id), "--db", stretch, "--redact", "none", "--out", out)
     assert done.returncode == 0, done.stderr
     sidecar = json.loads(out.with_suffix(".json").read_text())
     assert [p["recording"] for p in sidecar["source"]] == [Path(p).name for p in _paths(stretch)]
     assert sidecar["redaction"]["mode"] == "copy"
-    length_s = (int(moment["end_utc_us"]) - int(moment["start_utc_us"])) / 1e6  # type: ignore[call-overload]
+    length_s = moment.length_s
     assert sidecar["duration_s"] == pytest.approx(length_s + 6.0, abs=0.5), "the moment and 3 s either side"
 
 
 def test_a_share_link_of_the_moment_holds_the_clip_from_the_three_files(stretch: Path, client: TestClient) -> None:
     moment = spanning(stretch)
-    answer = client.post(f"/api/moments/{moment['id']}/shares", json={"redact": []})  # as recorded: a stream copy
+    answer = client.post(f"/api/moments/{moment.id}/shares", json={"redact": []})  # as recorded: a stream copy
     assert answer.status_code == 201, answer.text
     share = answer.json()
     clip = client.get(share["url"] + "clip.mp4")
     assert clip.status_code == 200 and clip.headers["content-type"] == "video/mp4"
     page = client.get(share["url"]).text
-    length_s = (int(moment["end_utc_us"]) - int(moment["start_utc_us"])) / 1e6  # type: ignore[call-overload]
+    length_s = moment.length_s
     assert f"{length_s + 6.0:.0f} s" in page, "the page gives the length of the whole moment, 3 s either side"
     stored = next(stretch.parent.glob(f"*-shares/{share['token']}/clip.mp4"))
     with av.open(str(stored)) as joined:
@@ -169,8 +212,8 @@ def test_the_browser_plays_the_whole_moment_across_the_files(stretch: Path, brow
         problems: list[str] = []
         page.on("pageerror", lambda error: problems.append(str(error)))
         page.on("response", lambda answer: problems.append(f"{answer.status} {answer.url}") if answer.status >= 400 else None)
-        page.goto(f"{url}/moments/{moment['id']}")
-        detail = page.request.get(f"{url}/api/moments/{moment['id']}").json()
+        page.goto(f"{url}/moments/{moment.id}")
+        detail = page.request.get(f"{url}/api/moments/{moment.id}").json()
         end_s = detail["playback"]["moment_end_s"]
         page.wait_for_function("() => { const v = document.getElementById('player'); return v.readyState >= 2 "
                                "&& !v.paused && v.currentTime > 0; }", timeout=30_000)
@@ -179,7 +222,7 @@ def test_the_browser_plays_the_whole_moment_across_the_files(stretch: Path, brow
         page.wait_for_function("() => document.getElementById('player').ended", timeout=60_000)
         assert page.evaluate("document.getElementById('player').currentTime") >= end_s
         # in the third file's part of the clip, its piece of the person is boxed over the picture
-        third = {o["track_id"]: o["boxes"] for o in detail["overlays"]}[moment["tracks"][2]]  # type: ignore[index]
+        third = {o["track_id"]: o["boxes"] for o in detail["overlays"]}[moment.tracks[2]]
         page.evaluate(f"document.getElementById('player').currentTime = {third[len(third) // 2][0]}")
         page.wait_for_function("() => !document.getElementById('player').seeking", timeout=10_000)
         page.wait_for_timeout(300)
@@ -192,61 +235,54 @@ def test_the_browser_plays_the_whole_moment_across_the_files(stretch: Path, brow
 
 
 def test_retention_keeps_every_file_of_a_starred_spanning_moment(segments: list[Path], tmp_path: Path) -> None:
+    segments = copied(segments, tmp_path)
     db = index_of(segments, tmp_path)
     moment = spanning(db)
     now = START + timedelta(days=30)
     with closing(connect(db)) as conn:
-        assert store_live.set_starred(conn, int(moment["id"]), True)  # type: ignore[call-overload]
+        assert store_live.set_starred(conn, moment.id, True)
         report = enforce_retention(conn, db, segments[0].parents[2], CAMERA, RetentionParams(days=1.0), now, UTC)
     assert (report.deleted, report.kept_over_limit) == (0, 3)
     assert all(p.exists() for p in segments)
 
 
 def test_retention_re_homes_a_spanning_moment_when_its_first_file_goes(segments: list[Path], tmp_path: Path) -> None:
+    segments = copied(segments, tmp_path)
     db = index_of(segments, tmp_path)
     moment = spanning(db)
     with closing(connect(db)) as conn:
         recordings = conn.execute("SELECT id, start_utc_us FROM recordings ORDER BY start_utc_us").fetchall()
-        events_before = conn.execute("SELECT kind, start_s, end_s FROM events WHERE moment_id = ? ORDER BY id",
-                                     (moment["id"],)).fetchall()
+    with TestClient(create_app(ServeOptions(db, SETTINGS)), base_url="http://127.0.0.1") as app:
+        assert app.get(f"/media/moments/{moment.id}/video").status_code == 200
+    joined = list(playable_dir(db).glob("moment-*.mp4"))
+    assert joined, "the page's clip of the three files is cached"
     sizes = [p.stat().st_size for p in segments]
     limit_gb = (sum(sizes) - sizes[0]) / 1e9  # over the limit by the first file only
     with closing(connect(db)) as conn:
         report = enforce_retention(conn, db, segments[0].parents[2], CAMERA, RetentionParams(gb=limit_gb),
                                    START + timedelta(hours=1), UTC)
     assert report.deleted == 1 and not segments[0].exists() and segments[1].exists() and segments[2].exists()
+    assert not any(p.exists() for p in joined), "no cached copy keeps the deleted file's pictures"
 
-    kept = spanning_from(db, moment["id"])  # type: ignore[arg-type]
+    kept = stored(db, moment.id)
     second_id, second_start_us = recordings[1]
-    assert kept["recording_id"] == second_id
-    assert kept["start_utc_us"] == second_start_us and kept["end_utc_us"] == moment["end_utc_us"]
-    assert kept["start_s"] == 0.0
-    assert kept["end_s"] == pytest.approx(float(moment["end_s"]) - SEGMENT_S, abs=0.001)  # type: ignore[arg-type]
-    assert kept["tracks"] == moment["tracks"][1:]  # type: ignore[index]
-    assert 0.0 <= kept["key_s"] <= kept["end_s"]
-    assert kept["keyframe"] is not None and Path(kept["keyframe"]).is_file()
-    shifted = [(k, max(s - SEGMENT_S, 0.0), max(e - SEGMENT_S, 0.0)) for k, s, e in events_before]
-    assert [e[0] for e in kept["events"]] == [e[0] for e in shifted]  # type: ignore[attr-defined]
-    for (_, start_s, end_s), (_, want_start, want_end) in zip(kept["events"], shifted, strict=True):
+    assert kept.recording_id == second_id
+    assert kept.start_utc_us == second_start_us and kept.end_utc_us == moment.end_utc_us
+    assert kept.start_s == 0.0
+    assert kept.end_s == pytest.approx(moment.end_s - SEGMENT_S, abs=0.001)
+    assert kept.tracks == moment.tracks[1:]
+    assert 0.0 <= kept.key_s <= kept.end_s
+    assert kept.keyframe is not None and Path(kept.keyframe).is_file()
+    shifted = [(k, max(s - SEGMENT_S, 0.0), max(e - SEGMENT_S, 0.0)) for k, s, e in moment.events]
+    assert [e[0] for e in kept.events] == [e[0] for e in shifted]
+    for (_, start_s, end_s), (_, want_start, want_end) in zip(kept.events, shifted, strict=True):
         assert start_s == pytest.approx(want_start, abs=0.001) and end_s == pytest.approx(want_end, abs=0.001)
 
     # the page plays what is left: the two remaining files, joined
     with TestClient(create_app(ServeOptions(db, SETTINGS)), base_url="http://127.0.0.1") as app:
-        detail = app.get(f"/api/moments/{moment['id']}").json()
+        detail = app.get(f"/api/moments/{moment.id}").json()
         assert detail["playback"]["pieces"] == [p.name for p in segments[1:]]
         assert app.get(detail["playback"]["video_url"]).status_code == 200
-        assert app.get(f"/media/moments/{moment['id']}/keyframe.jpg").status_code == 200
+        assert app.get(f"/media/moments/{moment.id}/keyframe.jpg").status_code == 200
 
 
-def spanning_from(db: Path, moment_id: int) -> dict[str, object]:
-    with closing(connect(db, create=False)) as conn:
-        row = conn.execute("""SELECT recording_id, start_utc_us, end_utc_us, start_s, end_s, key_s, tracks, keyframe
-                              FROM moments WHERE id = ?""", (moment_id,)).fetchone()
-        assert row is not None, "the moment is kept"
-        events = conn.execute("SELECT kind, start_s, end_s FROM events WHERE moment_id = ? ORDER BY id",
-                              (moment_id,)).fetchall()
-    keys = ("recording_id", "start_utc_us", "end_utc_us", "start_s", "end_s", "key_s", "tracks", "keyframe")
-    kept = dict(zip(keys, row, strict=True))
-    kept["tracks"] = json.loads(str(kept["tracks"]))
-    kept["events"] = [tuple(e) for e in events]
-    return kept

@@ -29,7 +29,7 @@ from footage.errors import ConfigError
 from footage.ingest.clock import start_from_path
 from footage.live.layout import DAMAGED_FOLDER, PART_SUFFIX, safe_camera_name
 from footage.store import live as store_live
-from footage.store.database import thumbnail_dir
+from footage.store.database import cached_copies, thumbnail_dir
 
 __all__ = [
     "BYTES_PER_GB",
@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 #: ``gb`` counts decimal gigabytes, as disks are sold
 BYTES_PER_GB = 1_000_000_000
+#: a moment's cached clip may reach this far (s) beyond the moment (the review page's preroll is seconds)
+_CLIP_MARGIN_S = 3600.0
 
 @dataclass(frozen=True)
 class RetentionParams:
@@ -167,9 +169,15 @@ def enforce_retention(conn: sqlite3.Connection, db_path: Path, root: Path, camer
         deleted += 1
         freed += segment.size_bytes
         if record is not None:
+            # cached browser copies hold its pictures too: its own, and clips of moments joined across it
+            copies = cached_copies(db_path, [record.recording_id],
+                                   store_live.moments_around(conn, record.recording_id, _CLIP_MARGIN_S))
             rehomed = store_live.forget_recording(conn, record.recording_id)
             _move_keyframes(conn, thumbnail_dir(db_path), record.recording_id, rehomed)
             shutil.rmtree(thumbnail_dir(db_path) / str(record.recording_id), ignore_errors=True)
+            for copy in copies:
+                with contextlib.suppress(OSError):  # a cache: what cannot go now is remade or pruned later
+                    copy.unlink()
         parent = segment.path.parent
         if parent.parent == folder and parent.name not in (DAMAGED_FOLDER, today):
             _remove_if_empty(parent)

@@ -28,6 +28,7 @@ __all__ = [
     "last_recorded_utc",
     "live_statuses",
     "mark_exported",
+    "moments_around",
     "open_gap",
     "set_keyframe",
     "set_starred",
@@ -185,6 +186,20 @@ def last_recorded_utc(conn: sqlite3.Connection, camera: str) -> datetime | None:
         (camera,),
     ).fetchone()
     return utc_from_us(row[0]) if row is not None and row[0] is not None else None
+
+
+def moments_around(conn: sqlite3.Connection, recording_id: int, margin_s: float) -> list[int]:
+    """The moments of the recording's camera within ``margin_s`` of its wall-clock span (those
+    whose clips, with some seconds either side, may hold a part of it), and its own."""
+    margin_us = int(margin_s * 1e6)
+    rows = conn.execute(
+        f"""SELECT m.id FROM moments m JOIN recordings r ON r.id = ?
+            WHERE m.recording_id = r.id OR (m.camera_id = r.camera_id AND r.start_utc_us IS NOT NULL
+                  AND m.start_utc_us - ? < {_END_US} AND m.end_utc_us + ? > r.start_utc_us)
+            ORDER BY m.id""",
+        (recording_id, margin_us, margin_us),
+    ).fetchall()
+    return [int(r[0]) for r in rows]
 
 
 @dataclass(frozen=True)

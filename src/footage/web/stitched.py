@@ -31,6 +31,7 @@ from footage.export.decode import clip_frames
 from footage.export.encode import EncodeOptions, write_clip
 from footage.export.plan import ClipPlan, plan_clip
 from footage.store.clips import covering_recordings
+from footage.store.database import moment_clip_stem
 from footage.store.records import IndexedMoment
 from footage.stored import CoveringRecording
 from footage.web.playable import PlayableVideo, playable_video
@@ -93,7 +94,7 @@ def clip_seconds_at(span: MomentSpan, when: datetime) -> float:
 def stitched_key(moment_id: int, plan: ClipPlan) -> str:
     """The cache name of a moment's clip: its id and a digest of the pieces it is made of."""
     spans = ";".join(f"{p.path}|{p.start_s:.6f}|{p.end_s:.6f}" for p in plan.pieces)
-    return f"moment-{moment_id}-{hashlib.sha256(spans.encode()).hexdigest()[:16]}"
+    return f"{moment_clip_stem(moment_id)}-{hashlib.sha256(spans.encode()).hexdigest()[:16]}"
 
 
 def stitched_video(plan: ClipPlan, cache_dir: Path, key: str) -> PlayableVideo:
