@@ -187,6 +187,17 @@ def test_export_of_the_moment_covers_the_three_files(stretch: Path, tmp_path: Pa
     assert sidecar["duration_s"] == pytest.approx(length_s + 6.0, abs=0.5), "the moment and 3 s either side"
 
 
+def test_a_person_kept_in_an_export_is_kept_in_every_file(stretch: Path, tmp_path: Path) -> None:
+    moment = spanning(stretch)
+    out = tmp_path / "kept.mp4"  # 2 s either side of the first boundary; the person is in view throughout
+    done = footage("export", "--db", stretch, "--camera", CAMERA, "--from", "2026-11-20T15:30:08Z", "--to",
+                   "2026-11-20T15:30:12Z", "--redact", "people", "--keep", str(moment.tracks[0]), "--out", out)
+    assert done.returncode == 0, done.stderr
+    redaction = json.loads(out.with_suffix(".json").read_text())["redaction"]
+    assert redaction["kept_tracks"] == moment.tracks[:2], "the second file's piece of the person too"
+    assert (redaction["regions"], redaction["frames"]) == (0, pytest.approx(40, abs=2)), "nobody else to hide"
+
+
 def test_a_share_link_of_the_moment_holds_the_clip_from_the_three_files(stretch: Path, client: TestClient) -> None:
     moment = spanning(stretch)
     answer = client.post(f"/api/moments/{moment.id}/shares", json={"redact": []})  # as recorded: a stream copy

@@ -29,6 +29,7 @@ from footage.errors import ConfigError
 from footage.ingest.clock import start_from_path
 from footage.live.layout import DAMAGED_FOLDER, PART_SUFFIX, safe_camera_name
 from footage.store import live as store_live
+from footage.store import timeline as store_timeline
 from footage.store.database import cached_copies, thumbnail_dir
 
 __all__ = [
@@ -197,9 +198,9 @@ def _move_keyframes(conn: sqlite3.Connection, pictures: Path, recording_id: int,
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(moment.keyframe, target)
         except OSError:
-            store_live.set_keyframe(conn, moment.moment_id, None)
+            store_timeline.set_keyframe(conn, moment.moment_id, None)
             continue
-        store_live.set_keyframe(conn, moment.moment_id, str(target))
+        store_timeline.set_keyframe(conn, moment.moment_id, str(target))
 
 
 def _segment_paths(folder: Path) -> list[Path]:

@@ -30,7 +30,6 @@ __all__ = [
     "mark_exported",
     "moments_around",
     "open_gap",
-    "set_keyframe",
     "set_starred",
     "set_state",
 ]
@@ -263,8 +262,3 @@ def _rehome(conn: sqlite3.Connection, recording_id: int) -> list[Rehomed]:
                      (shift_s, begin_s, shift_s, begin_s, moment_id))
         rehomed.append(Rehomed(int(moment_id), new_id, keyframe))
     return rehomed
-
-
-def set_keyframe(conn: sqlite3.Connection, moment_id: int, keyframe: str | None) -> None:
-    """Point a moment at another key frame picture (or none)."""
-    conn.execute("UPDATE moments SET keyframe = ? WHERE id = ?", (keyframe, moment_id))
