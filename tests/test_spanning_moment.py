@@ -167,6 +167,9 @@ def test_the_moment_page_plays_one_clip_joined_from_the_three_files(stretch: Pat
         assert abs(centre[0] - centre[1]) < 0.1, "the same person, in the same place, either side of the boundary"
     on_key = [p for p in detail["key_people"] if p["box"] is not None]
     assert len(on_key) == 1 and 0 <= detail["key_s"] <= playback["moment_end_s"]
+    # one person, listed once and by one name (the piece on the key frame), whichever file shows them
+    assert len(detail["key_people"]) == 1 and [t["id"] for t in detail["tracks"]] == [on_key[0]["track_id"]]
+    assert {o["object_id"] for o in detail["overlays"]} == {on_key[0]["track_id"]}
     assert "a clip joined from 3 recordings" in client.get(f"/moments/{moment.id}").text
 
 

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from urllib.parse import quote, urlencode
 
 from footage.config import WebParams
 from footage.errors import RequestError
 from footage.store import review
+from footage.store.clips import linked_pieces
 from footage.store.moments import MomentFilter, count_moments, get_moment, list_moments
 from footage.store.queries import TrackFilter, list_tracks
 from footage.store.records import IndexedMoment, IndexedTrack
-from footage.web.keyframe import KeyPerson, people_at_key
+from footage.web.keyframe import KeyPerson, Row, people_at_key
 from footage.web.stitched import clip_seconds, clip_seconds_at, moment_plan
 
 __all__ = [
@@ -148,12 +149,15 @@ class TrackView:
 
 @dataclass(frozen=True)
 class Overlay:
-    """Where one involved track was: ``boxes`` rows are (media seconds, x1, y1, x2, y2), the
-    corners as fractions (0-1) of the picture's width and height."""
+    """Where one involved track was: ``boxes`` rows are (seconds of the played video, x1, y1, x2,
+    y2), the corners as fractions (0-1) of the picture's width and height. An object seen in
+    several recordings has a track (a piece) in each; ``object_id`` is the piece the page names
+    it by (see :class:`MomentDetail`)."""
 
     track_id: int
     label: str
     boxes: tuple[tuple[float, float, float, float, float], ...]
+    object_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -177,8 +181,10 @@ class Playback:
 @dataclass(frozen=True)
 class MomentDetail:
     """A moment's page. ``key_s`` is the time of its key frame in the played video (see
-    :class:`Playback`), where ``key_people`` (the involved people) stand;
-    ``export_url`` downloads it redacted, ``shares_url`` makes a share link."""
+    :class:`Playback`), where ``key_people`` (the involved people) stand; ``tracks`` and
+    ``key_people`` list each object once, by the piece of its track on the key frame (else its
+    first piece), though ``overlays`` has every piece. ``export_url`` downloads it redacted,
+    ``shares_url`` makes a share link (keeping a piece keeps the whole object)."""
 
     moment: MomentCard
     recording: str
@@ -225,22 +231,50 @@ def moment_detail(conn: sqlite3.Connection, moment_id: int, zone: tzinfo, params
                                  (moment.start_s - params.preroll_s - 1.0, moment.end_s + 10.0),
                                  (recording.width, recording.height))
     day = moment.start_utc.astimezone(zone)
+    views, people, named = _objects(conn, tracks, {o.track_id: o.boxes for o in overlays}, key_s, zone)
     return MomentDetail(
         moment=moment_card(moment, zone),
         recording=moment.recording.rsplit("/", 1)[-1],
         events=tuple(EventView(e.kind, e.start_utc.astimezone(zone), e.end_utc.astimezone(zone),
                                round(e.end_s - e.start_s, 2), e.subjects) for e in moment.events),
-        tracks=tuple(TrackView(t.id, t.track.label, t.first_utc.astimezone(zone), t.last_utc.astimezone(zone),
-                               f"/media/tracks/{t.id}/thumbnail.jpg" if t.thumbnail else None) for t in tracks),
-        overlays=overlays,
+        tracks=views,
+        overlays=tuple(replace(o, object_id=named.get(o.track_id, o.track_id)) for o in overlays),
         playback=playback,
         timeline_url=f"{camera_url(moment.camera)}?" + urlencode({"day": day.date().isoformat(),
                                                                   "at": day.strftime("%H:%M:%S"), "span": 1800}),
         key_s=key_s,
-        key_people=people_at_key([(t.id, t.track.label) for t in tracks], {o.track_id: o.boxes for o in overlays}, key_s),
+        key_people=people,
         export_url=f"/api/moments/{moment.id}/export",
         shares_url=f"/api/moments/{moment.id}/shares",
     )
+
+
+def _objects(conn: sqlite3.Connection, tracks: Sequence[IndexedTrack], boxes: dict[int, Sequence[Row]], key_s: float,
+             zone: tzinfo) -> tuple[tuple[TrackView, ...], tuple[KeyPerson, ...], dict[int, int]]:
+    """Each object once (its pieces in the recordings are linked tracks): as a track, as a person
+    on the key frame, and the id it goes by for each piece."""
+    ids = {t.id for t in tracks}
+    ordered = sorted(tracks, key=lambda t: (t.first_utc_us, t.id))
+    views: list[TrackView] = []
+    people: list[KeyPerson] = []
+    named: dict[int, int] = {}
+    for track in ordered:
+        if track.id in named:
+            continue
+        linked = linked_pieces(conn, [track.id]) & ids
+        group = [t for t in ordered if t.id in linked]
+        placed = people_at_key([(t.id, t.track.label) for t in group], boxes, key_s)
+        person = next((p for p in placed if p.box is not None), placed[0] if placed else None)
+        name = person.track_id if person is not None else group[0].id
+        named.update((t.id, name) for t in group)
+        if person is not None:
+            people.append(person)
+        shown = next(t for t in group if t.id == name)
+        thumbnail = next((t for t in [shown, *group] if t.thumbnail), None)
+        views.append(TrackView(name, shown.track.label, group[0].first_utc.astimezone(zone),
+                               max(t.last_utc for t in group).astimezone(zone),
+                               f"/media/tracks/{thumbnail.id}/thumbnail.jpg" if thumbnail else None))
+    return tuple(views), tuple(people), named
 
 
 def _overlays(tracks: Sequence[IndexedTrack], place: Callable[[str, float], float | None], window: tuple[float, float],
