@@ -29,6 +29,7 @@ from footage.store.database import connect, playable_dir
 from footage.web.app import create_app
 from footage.web.context import ServeOptions
 from support.cli import footage
+from support.clips import shared_file
 from support.web import serving
 
 CAMERA = "shop"
@@ -300,3 +301,45 @@ def test_retention_re_homes_a_spanning_moment_when_its_first_file_goes(segments:
         assert app.get(f"/media/moments/{moment.id}/keyframe.jpg").status_code == 200
 
 
+
+
+@pytest.mark.slow
+def test_every_moment_of_the_whole_intel_clip_in_30_s_files_plays_whole(tmp_path: Path, ffmpeg: str) -> None:
+    """The Intel clip (139 s) cut into five 30 s files: each moment that runs across files plays
+    whole from its joined clip, with its boxes inside it, and exports from the same files."""
+    source = shared_file("intel_sample_videos/one-by-one-person-detection.mp4")
+    cut = tmp_path / "cut"
+    cut.mkdir()
+    subprocess.run([ffmpeg, "-v", "error", "-y", "-i", str(source), "-an", "-c:v", "libx264", "-preset", "veryfast",
+                    "-bf", "0", "-pix_fmt", "yuv420p", "-force_key_frames", "expr:gte(t,n_forced*30)", "-f", "segment",
+                    "-segment_time", "30", "-reset_timestamps", "1", str(cut / "part%d.mp4")], check=True)
+    parts = sorted(cut.glob("part*.mp4"), key=lambda p: int(p.stem[4:]))
+    files = []
+    for number, part in enumerate(parts):
+        target = segment_path(tmp_path / "root", CAMERA, START + timedelta(seconds=30 * number), UTC)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part.rename(target)
+        files.append(target)
+    db = index_of(files, tmp_path)
+    across = 0
+    with TestClient(create_app(ServeOptions(db, SETTINGS)), base_url="http://127.0.0.1") as app:
+        for card in app.get("/api/moments").json()["moments"]:
+            detail = app.get(f"/api/moments/{card['id']}").json()
+            playback = detail["playback"]
+            if not playback["pieces"]:
+                continue
+            across += 1
+            answer = app.get(playback["video_url"])
+            assert answer.status_code == 200, answer.text
+            clip = next(playable_dir(db).glob(f"moment-{card['id']}-*.mp4"))
+            with av.open(str(clip)) as joined:
+                times = [float(f.time) for f in joined.decode(video=0)]
+            assert times[-1] >= playback["moment_end_s"] - 0.2, (card["id"], times[-1], playback)
+            assert playback["moment_end_s"] - playback["moment_start_s"] == pytest.approx(card["duration_s"], abs=0.5)
+            assert all(0 <= b[0] <= times[-1] + 0.2 for o in detail["overlays"] for b in o["boxes"])
+            out = tmp_path / f"moment-{card['id']}.mp4"
+            done = footage("export", str(card["id"]), "--db", db, "--redact", "none", "--out", out)
+            assert done.returncode == 0, done.stderr
+            sources = [p["recording"] for p in json.loads(out.with_suffix(".json").read_text())["source"]]
+            assert sources == playback["pieces"], "the page plays what the export cuts"
+    assert across >= 2, "moments of the clip run across its 30 s files"
