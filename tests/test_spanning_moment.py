@@ -303,6 +303,24 @@ def test_retention_re_homes_a_spanning_moment_when_its_first_file_goes(segments:
 
 
 
+def test_a_re_homed_moment_loses_a_key_frame_of_the_deleted_file(segments: list[Path], tmp_path: Path) -> None:
+    segments = copied(segments, tmp_path)
+    db = index_of(segments, tmp_path)
+    moment = spanning(db)
+    with closing(connect(db)) as conn:
+        conn.execute("UPDATE moments SET key_s = 5.0 WHERE id = ?", (moment.id,))  # as if its key time were in file 1
+    sizes = [p.stat().st_size for p in segments]
+    with closing(connect(db)) as conn:
+        report = enforce_retention(conn, db, segments[0].parents[2], CAMERA, RetentionParams(gb=(sum(sizes) - sizes[0]) / 1e9),
+                                   START + timedelta(hours=1), UTC)
+    assert report.deleted == 1
+    kept = stored(db, moment.id)
+    assert kept.keyframe is None and kept.key_s == 0.0, "its picture showed what was deleted"
+    with TestClient(create_app(ServeOptions(db, SETTINGS)), base_url="http://127.0.0.1") as app:
+        assert app.get(f"/media/moments/{moment.id}/keyframe.jpg").status_code == 404
+        assert app.get(f"/moments/{moment.id}").status_code == 200
+
+
 @pytest.mark.slow
 def test_every_moment_of_the_whole_intel_clip_in_30_s_files_plays_whole(tmp_path: Path, ffmpeg: str) -> None:
     """The Intel clip (139 s) cut into five 30 s files: each moment that runs across files plays

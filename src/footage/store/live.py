@@ -229,16 +229,17 @@ def _rehome(conn: sqlite3.Connection, recording_id: int) -> list[Rehomed]:
     of the camera to the first such one: the start is clipped to that recording's start, the
     media times (``start_s``, ``end_s``, ``key_s``, the events') are shifted into its media time
     (none earlier than the new start), and the forgotten recording's track pieces are dropped
-    from ``tracks``. Call inside a transaction, before the recording's rows go."""
+    from ``tracks``; a key frame from the forgotten recording goes too (``keyframe`` NULL). Call
+    inside a transaction, before the recording's rows go."""
     old = conn.execute("SELECT camera_id, start_utc_us FROM recordings WHERE id = ?", (recording_id,)).fetchone()
     if old is None or old[1] is None:
         return []
     camera_id, old_start_us = int(old[0]), int(old[1])
     gone = {int(r[0]) for r in conn.execute("SELECT id FROM tracks WHERE recording_id = ?", (recording_id,))}
-    moments = conn.execute("SELECT id, start_utc_us, end_utc_us, tracks, keyframe FROM moments WHERE recording_id = ?",
+    moments = conn.execute("SELECT id, start_utc_us, end_utc_us, tracks, keyframe, key_s FROM moments WHERE recording_id = ?",
                            (recording_id,)).fetchall()
     rehomed = []
-    for moment_id, start_us, end_us, tracks, keyframe in moments:
+    for moment_id, start_us, end_us, tracks, keyframe, key_s in moments:
         target = conn.execute(
             f"""SELECT r.id, r.start_utc_us FROM recordings r
                 WHERE r.camera_id = ? AND r.id != ? AND r.status IN {VISIBLE} AND r.start_utc_us IS NOT NULL
@@ -252,11 +253,14 @@ def _rehome(conn: sqlite3.Connection, recording_id: int) -> list[Rehomed]:
         shift_s = (new_start_us - old_start_us) / 1e6
         begin_us = max(int(start_us), new_start_us)
         begin_s = (begin_us - new_start_us) / 1e6
+        if key_s is not None and key_s < shift_s:
+            keyframe = None  # it shows the forgotten recording: it goes with it
         conn.execute(
             """UPDATE moments SET recording_id = ?, start_utc_us = ?, start_s = ?, end_s = end_s - ?,
-                   key_s = CASE WHEN key_s IS NULL THEN NULL ELSE MAX(key_s - ?, ?) END, tracks = ? WHERE id = ?""",
+                   key_s = CASE WHEN key_s IS NULL THEN NULL ELSE MAX(key_s - ?, ?) END, tracks = ?, keyframe = ?
+               WHERE id = ?""",
             (new_id, begin_us, begin_s, shift_s, shift_s, begin_s,
-             json.dumps([t for t in json.loads(tracks) if t not in gone]), moment_id),
+             json.dumps([t for t in json.loads(tracks) if t not in gone]), keyframe, moment_id),
         )
         conn.execute("UPDATE events SET start_s = MAX(start_s - ?, ?), end_s = MAX(end_s - ?, ?) WHERE moment_id = ?",
                      (shift_s, begin_s, shift_s, begin_s, moment_id))
