@@ -1,9 +1,11 @@
 """Retention: delete a camera's oldest segments when it is over its limits, never a kept one.
 
 A camera may be limited by age (``days``: segments that started longer ago go) and by size
-(``gb``: while its segments take more than that, the oldest go). A segment holding a moment the
-owner starred or exported is *kept*: it is never deleted, though its bytes still count towards the
-size limit, and it is reported so the owner knows why a camera stays over its limit.
+(``gb``: while its segments take more than that, the oldest go). A segment holding any part of a
+moment the owner starred or exported is *kept* (all the files of a moment that spans several):
+it is never deleted, though its bytes still count towards the size limit, and it is reported so
+the owner knows why a camera stays over its limit. A moment that starts in a deleted segment and
+goes on into one that stays is kept in that one, from where it starts (the store re-homes it).
 
 :func:`plan_retention` decides (pure); :func:`enforce_retention` is the thin adapter that lists
 the camera's closed segment files (never a ``.part`` file still being written; the files set aside
@@ -27,7 +29,8 @@ from footage.errors import ConfigError
 from footage.ingest.clock import start_from_path
 from footage.live.layout import DAMAGED_FOLDER, PART_SUFFIX, safe_camera_name
 from footage.store import live as store_live
-from footage.store.database import thumbnail_dir
+from footage.store import timeline as store_timeline
+from footage.store.database import cached_copies, thumbnail_dir
 
 __all__ = [
     "BYTES_PER_GB",
@@ -43,6 +46,8 @@ log = logging.getLogger(__name__)
 
 #: ``gb`` counts decimal gigabytes, as disks are sold
 BYTES_PER_GB = 1_000_000_000
+#: a moment's cached clip may reach this far (s) beyond the moment (the review page's preroll is seconds)
+_CLIP_MARGIN_S = 3600.0
 
 @dataclass(frozen=True)
 class RetentionParams:
@@ -165,12 +170,37 @@ def enforce_retention(conn: sqlite3.Connection, db_path: Path, root: Path, camer
         deleted += 1
         freed += segment.size_bytes
         if record is not None:
-            store_live.forget_recording(conn, record.recording_id)
+            # cached browser copies hold its pictures too: its own, and clips of moments joined across it
+            copies = cached_copies(db_path, [record.recording_id],
+                                   store_live.moments_around(conn, record.recording_id, _CLIP_MARGIN_S))
+            rehomed = store_live.forget_recording(conn, record.recording_id)
+            _move_keyframes(conn, thumbnail_dir(db_path), record.recording_id, rehomed)
             shutil.rmtree(thumbnail_dir(db_path) / str(record.recording_id), ignore_errors=True)
+            for copy in copies:
+                with contextlib.suppress(OSError):  # a cache: what cannot go now is remade or pruned later
+                    copy.unlink()
         parent = segment.path.parent
         if parent.parent == folder and parent.name not in (DAMAGED_FOLDER, today):
             _remove_if_empty(parent)
     return RetentionReport(deleted, freed, len(plan.kept_over_limit), failed)
+
+
+def _move_keyframes(conn: sqlite3.Connection, pictures: Path, recording_id: int,
+                    rehomed: Iterable[store_live.Rehomed]) -> None:
+    """A moment kept in a later recording keeps its key frame: the picture moves from the deleted
+    recording's picture folder (about to go) into the folder of the one it now starts in."""
+    folder = _resolved(pictures / str(recording_id))
+    for moment in rehomed:
+        if moment.keyframe is None or _resolved(Path(moment.keyframe)).parent != folder:
+            continue
+        target = pictures / str(moment.recording_id) / Path(moment.keyframe).name
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(moment.keyframe, target)
+        except OSError:
+            store_timeline.set_keyframe(conn, moment.moment_id, None)
+            continue
+        store_timeline.set_keyframe(conn, moment.moment_id, str(target))
 
 
 def _segment_paths(folder: Path) -> list[Path]:

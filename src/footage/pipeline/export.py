@@ -12,7 +12,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -26,7 +26,7 @@ from footage.export.redact import REDACTIONS, RedactParams, Region, TrackPath, r
 from footage.export.verify import VerifyParams
 from footage.media.input import VideoFrame
 from footage.pipeline.redacted import RedactionCheck, RedactionJob, write_redacted
-from footage.store.clips import covering_recordings
+from footage.store.clips import covering_recordings, linked_pieces
 from footage.store.database import connect
 from footage.store.live import mark_exported
 from footage.store.moments import MomentFilter, get_moment, list_moments
@@ -120,12 +120,15 @@ def export_clip(db_path: Path, request: ExportRequest) -> ExportReport:
         # ``until`` is exclusive: a track first seen on the clip's very last instant is still hidden
         until = plan.end_utc + timedelta(microseconds=1)
         tracks = list_tracks(conn, TrackFilter(camera=camera, since=plan.start_utc, until=until), with_boxes=True)
+        # a person kept is kept in every file of the clip: their pieces there are linked tracks
+        keep = linked_pieces(conn, request.keep) & {t.id for t in tracks} | request.keep
     finally:
         conn.close()
     missing = request.keep - {t.id for t in tracks}
     if missing:
         raise FootageError(f"track(s) {', '.join(map(str, sorted(missing)))} are not in this clip; "
                            f"tracks in it: {', '.join(str(t.id) for t in tracks if t.track.label == 'person') or 'none'}")
+    request = replace(request, keep=keep)
     out = Path(request.out) if request.out else _default_out(camera, plan.start_utc)
     if out.suffix.lower() != ".mp4":
         raise FootageError(f"the clip is an MP4 file: name it .mp4, not {out.name}")

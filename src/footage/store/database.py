@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,7 +16,8 @@ from platformdirs import user_data_path
 from footage.errors import StoreError
 from footage.store.schema import migrate
 
-__all__ = ["connect", "default_db_path", "playable_dir", "shares_dir", "thumbnail_dir", "transaction"]
+__all__ = ["cached_copies", "connect", "default_db_path", "moment_clip_stem", "playable_dir", "shares_dir", "thumbnail_dir",
+           "transaction"]
 
 
 def default_db_path() -> Path:
@@ -32,6 +33,22 @@ def thumbnail_dir(db_path: Path) -> Path:
 def playable_dir(db_path: Path) -> Path:
     """Where browser-playable copies of recordings (remuxed or transcoded) are cached."""
     return db_path.parent / f"{db_path.stem}-playable"
+
+
+def moment_clip_stem(moment_id: int) -> str:
+    """How the cached clip of a moment joined from several recordings is named (in :func:`playable_dir`)."""
+    return f"moment-{moment_id}"
+
+
+def cached_copies(db_path: Path, recording_ids: Iterable[int] = (), moment_ids: Iterable[int] = ()) -> list[Path]:
+    """The cached browser copies of these recordings (``{id}.mp4``) and clips of these moments
+    (``moment-{id}-*.mp4``, their browser copies included) that exist."""
+    folder = playable_dir(db_path)
+    found = [folder / f"{r}.mp4" for r in recording_ids]
+    found = [p for p in found if p.is_file()]
+    for moment_id in moment_ids:
+        found.extend(p for p in sorted(folder.glob(f"{moment_clip_stem(moment_id)}-*.mp4")) if p.is_file())
+    return found
 
 
 def shares_dir(db_path: Path) -> Path:

@@ -4,6 +4,7 @@ connection and returns frozen records, like the other store modules."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,12 +12,14 @@ from datetime import datetime
 
 from footage.store.database import transaction
 from footage.store.queries import ensure_camera
+from footage.store.records import VISIBLE
 from footage.time import utc_from_us, utc_to_us
 
 __all__ = [
     "STATES",
     "Gap",
     "LiveStatus",
+    "Rehomed",
     "StoredSegment",
     "camera_segments",
     "close_gap",
@@ -25,6 +28,7 @@ __all__ = [
     "last_recorded_utc",
     "live_statuses",
     "mark_exported",
+    "moments_around",
     "open_gap",
     "set_starred",
     "set_state",
@@ -141,10 +145,14 @@ def mark_exported(conn: sqlite3.Connection, moment_ids: Iterable[int], when: dat
     conn.executemany("UPDATE moments SET exported_utc_us = ? WHERE id = ?", [(utc_to_us(when), i) for i in moment_ids])
 
 
+#: where a recording ends on the wall clock (``r.end_utc_us``, or its start plus what was indexed)
+_END_US = "COALESCE(r.end_utc_us, r.start_utc_us + CAST(r.indexed_s * 1e6 AS INTEGER))"
+
+
 @dataclass(frozen=True)
 class StoredSegment:
-    """A camera's recording as retention sees it; ``kept`` when a moment in it is starred or
-    was exported."""
+    """A camera's recording as retention sees it; ``kept`` when a starred or exported moment of
+    the camera starts in it or runs through any part of it (a moment can span several files)."""
 
     recording_id: int
     path: str
@@ -156,9 +164,11 @@ class StoredSegment:
 def camera_segments(conn: sqlite3.Connection, camera: str) -> list[StoredSegment]:
     """Every recording of ``camera`` in the index (any status), oldest first."""
     rows = conn.execute(
-        """SELECT r.id, r.path, r.start_utc_us, r.size_bytes,
-                  EXISTS (SELECT 1 FROM moments m WHERE m.recording_id = r.id
-                          AND (m.starred != 0 OR m.exported_utc_us IS NOT NULL))
+        f"""SELECT r.id, r.path, r.start_utc_us, r.size_bytes,
+                  EXISTS (SELECT 1 FROM moments m WHERE (m.starred != 0 OR m.exported_utc_us IS NOT NULL)
+                          AND (m.recording_id = r.id
+                               OR (m.camera_id = r.camera_id AND r.start_utc_us IS NOT NULL
+                                   AND m.start_utc_us < {_END_US} AND m.end_utc_us > r.start_utc_us)))
            FROM recordings r JOIN cameras c ON c.id = r.camera_id
            WHERE c.name = ? ORDER BY r.start_utc_us, r.id""",
         (camera,),
@@ -177,9 +187,82 @@ def last_recorded_utc(conn: sqlite3.Connection, camera: str) -> datetime | None:
     return utc_from_us(row[0]) if row is not None and row[0] is not None else None
 
 
-def forget_recording(conn: sqlite3.Connection, recording_id: int) -> None:
-    """Remove a recording with its tracks and moments from the index (its file is the caller's)."""
+def moments_around(conn: sqlite3.Connection, recording_id: int, margin_s: float) -> list[int]:
+    """The moments of the recording's camera within ``margin_s`` of its wall-clock span (those
+    whose clips, with some seconds either side, may hold a part of it), and its own."""
+    margin_us = int(margin_s * 1e6)
+    rows = conn.execute(
+        f"""SELECT m.id FROM moments m JOIN recordings r ON r.id = ?
+            WHERE m.recording_id = r.id OR (m.camera_id = r.camera_id AND r.start_utc_us IS NOT NULL
+                  AND m.start_utc_us - ? < {_END_US} AND m.end_utc_us + ? > r.start_utc_us)
+            ORDER BY m.id""",
+        (recording_id, margin_us, margin_us),
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+@dataclass(frozen=True)
+class Rehomed:
+    """A moment that began in a forgotten recording and now begins in ``recording_id``, the
+    first one left that it runs into; ``keyframe`` is its picture (the caller may move it)."""
+
+    moment_id: int
+    recording_id: int
+    keyframe: str | None
+
+
+def forget_recording(conn: sqlite3.Connection, recording_id: int) -> list[Rehomed]:
+    """Remove a recording with its tracks and moments from the index (its file is the caller's).
+
+    A moment that starts in it but goes on into a later recording of the camera still in the
+    index is kept, re-homed there (:func:`_rehome`) rather than deleted; those are returned."""
     with transaction(conn):
+        rehomed = _rehome(conn, recording_id)
         conn.execute("DELETE FROM moments WHERE recording_id = ?", (recording_id,))
         conn.execute("DELETE FROM tracks WHERE recording_id = ?", (recording_id,))
         conn.execute("DELETE FROM recordings WHERE id = ?", (recording_id,))
+    return rehomed
+
+
+def _rehome(conn: sqlite3.Connection, recording_id: int) -> list[Rehomed]:
+    """Move the moments that start in ``recording_id`` and run on into a later visible recording
+    of the camera to the first such one: the start is clipped to that recording's start, the
+    media times (``start_s``, ``end_s``, ``key_s``, the events') are shifted into its media time
+    (none earlier than the new start), and the forgotten recording's track pieces are dropped
+    from ``tracks``; a key frame from the forgotten recording goes too (``keyframe`` NULL). Call
+    inside a transaction, before the recording's rows go."""
+    old = conn.execute("SELECT camera_id, start_utc_us FROM recordings WHERE id = ?", (recording_id,)).fetchone()
+    if old is None or old[1] is None:
+        return []
+    camera_id, old_start_us = int(old[0]), int(old[1])
+    gone = {int(r[0]) for r in conn.execute("SELECT id FROM tracks WHERE recording_id = ?", (recording_id,))}
+    moments = conn.execute("SELECT id, start_utc_us, end_utc_us, tracks, keyframe, key_s FROM moments WHERE recording_id = ?",
+                           (recording_id,)).fetchall()
+    rehomed = []
+    for moment_id, start_us, end_us, tracks, keyframe, key_s in moments:
+        target = conn.execute(
+            f"""SELECT r.id, r.start_utc_us FROM recordings r
+                WHERE r.camera_id = ? AND r.id != ? AND r.status IN {VISIBLE} AND r.start_utc_us IS NOT NULL
+                  AND r.start_utc_us > ? AND r.start_utc_us < ? AND {_END_US} > ?
+                ORDER BY r.start_utc_us, r.id LIMIT 1""",
+            (camera_id, recording_id, old_start_us, end_us, start_us),
+        ).fetchone()
+        if target is None:
+            continue
+        new_id, new_start_us = int(target[0]), int(target[1])
+        shift_s = (new_start_us - old_start_us) / 1e6
+        begin_us = max(int(start_us), new_start_us)
+        begin_s = (begin_us - new_start_us) / 1e6
+        if key_s is not None and key_s < shift_s:
+            keyframe = None  # it shows the forgotten recording: it goes with it
+        conn.execute(
+            """UPDATE moments SET recording_id = ?, start_utc_us = ?, start_s = ?, end_s = end_s - ?,
+                   key_s = CASE WHEN key_s IS NULL THEN NULL ELSE MAX(key_s - ?, ?) END, tracks = ?, keyframe = ?
+               WHERE id = ?""",
+            (new_id, begin_us, begin_s, shift_s, shift_s, begin_s,
+             json.dumps([t for t in json.loads(tracks) if t not in gone]), keyframe, moment_id),
+        )
+        conn.execute("UPDATE events SET start_s = MAX(start_s - ?, ?), end_s = MAX(end_s - ?, ?) WHERE moment_id = ?",
+                     (shift_s, begin_s, shift_s, begin_s, moment_id))
+        rehomed.append(Rehomed(int(moment_id), new_id, keyframe))
+    return rehomed

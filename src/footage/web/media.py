@@ -1,4 +1,5 @@
-"""Media routes: recordings as video (byte ranges, so the browser can seek), key frames and
+"""Media routes: recordings as video (byte ranges, so the browser can seek), a moment that runs
+across recordings as one clip joined from them (:mod:`footage.web.stitched`), key frames and
 thumbnails. A request names a recording, moment or track by id, never by path: the file is the one
 the index records for it, and key frames and thumbnails must also lie inside the index's own
 folder, so no crafted request can read any other file."""
@@ -12,8 +13,10 @@ from fastapi.responses import FileResponse
 
 from footage.errors import MediaNotFoundError, RequestError
 from footage.store import review
+from footage.store.moments import get_moment
 from footage.web.context import Connection, Id, State
 from footage.web.playable import playable_video
+from footage.web.stitched import moment_plan, stitched_key, stitched_video
 
 __all__ = ["router"]
 
@@ -34,6 +37,20 @@ def video(state: State, conn: Connection, recording_id: Id) -> FileResponse:
     if not path.is_file():
         raise MediaNotFoundError(path, "the recording is gone from disk since it was indexed")
     playable = playable_video(path, state.playable, str(recording_id))
+    return FileResponse(playable.path, media_type=playable.media_type, headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.get("/moments/{moment_id}/video", response_class=FileResponse, responses=_VIDEO,  # type: ignore[arg-type]
+            summary="A moment with its preroll as one video, joined from every recording it runs across")
+def moment_video(state: State, conn: Connection, moment_id: Id) -> FileResponse:
+    moment = get_moment(conn, moment_id)
+    recording = review.recording_of_moment(conn, moment_id)
+    if moment is None or recording is None:
+        raise RequestError(f"no moment {moment_id} in the index", 404)
+    span = moment_plan(conn, moment, state.options.settings.web.preroll_s)
+    if span is None:  # it lies in one recording: that file, as the recording's own route serves it
+        return video(state, conn, recording.id)
+    playable = stitched_video(span.plan, state.playable, stitched_key(moment_id, span.plan))
     return FileResponse(playable.path, media_type=playable.media_type, headers={"Cache-Control": "private, max-age=3600"})
 
 

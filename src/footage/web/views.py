@@ -8,18 +8,20 @@ JSON carries the offset and the templates print local clock times.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, tzinfo
 from urllib.parse import quote, urlencode
 
 from footage.config import WebParams
 from footage.errors import RequestError
 from footage.store import review
+from footage.store.clips import linked_pieces
 from footage.store.moments import MomentFilter, count_moments, get_moment, list_moments
 from footage.store.queries import TrackFilter, list_tracks
 from footage.store.records import IndexedMoment, IndexedTrack
-from footage.web.keyframe import KeyPerson, people_at_key
+from footage.web.keyframe import KeyPerson, Row, people_at_key
+from footage.web.stitched import clip_seconds, clip_seconds_at, moment_plan
 
 __all__ = [
     "CameraCard", "EventView", "MomentCard", "MomentDetail", "MomentPage", "Overlay", "Playback", "TrackView",
@@ -147,19 +149,24 @@ class TrackView:
 
 @dataclass(frozen=True)
 class Overlay:
-    """Where one involved track was: ``boxes`` rows are (media seconds, x1, y1, x2, y2), the
-    corners as fractions (0-1) of the picture's width and height."""
+    """Where one involved track was: ``boxes`` rows are (seconds of the played video, x1, y1, x2,
+    y2), the corners as fractions (0-1) of the picture's width and height. An object seen in
+    several recordings has a track (a piece) in each; ``object_id`` is the piece the page names
+    it by (see :class:`MomentDetail`)."""
 
     track_id: int
     label: str
     boxes: tuple[tuple[float, float, float, float, float], ...]
+    object_id: int = 0
 
 
 @dataclass(frozen=True)
 class Playback:
-    """How the moment page plays it: ``video_url`` (byte ranges served), seek to ``start_s`` (media
-    seconds, a little before the moment), the moment itself from ``moment_start_s`` to
-    ``moment_end_s``; the picture is ``width`` x ``height``."""
+    """How the moment page plays it: ``video_url`` (byte ranges served), seek to ``start_s`` (seconds
+    of that video, a little before the moment), the moment itself from ``moment_start_s`` to
+    ``moment_end_s``; the picture is ``width`` x ``height``. A moment within one recording plays
+    that file (media seconds); one that runs across files plays a clip of the moment and its
+    preroll joined from them (``pieces`` names the files, in order), its times those of the clip."""
 
     video_url: str
     recording_id: int
@@ -168,12 +175,16 @@ class Playback:
     moment_end_s: float
     width: int
     height: int
+    pieces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class MomentDetail:
-    """A moment's page. ``key_s`` is the media time of its key frame, where ``key_people`` (the
-    involved people) stand; ``export_url`` downloads it redacted, ``shares_url`` makes a share link."""
+    """A moment's page. ``key_s`` is the time of its key frame in the played video (see
+    :class:`Playback`), where ``key_people`` (the involved people) stand; ``tracks`` and
+    ``key_people`` list each object once, by the piece of its track on the key frame (else its
+    first piece), though ``overlays`` has every piece. ``export_url`` downloads it redacted,
+    ``shares_url`` makes a share link (keeping a piece keeps the whole object)."""
 
     moment: MomentCard
     recording: str
@@ -195,44 +206,89 @@ def moment_detail(conn: sqlite3.Connection, moment_id: int, zone: tzinfo, params
         raise RequestError(f"no moment {moment_id} in the index", 404)
     recording = review.recording_of_moment(conn, moment_id)
     tracks = list_tracks(conn, TrackFilter(ids=tuple(t for t, _ in moment.tracks)), with_boxes=True)
-    playback = None
-    if recording is not None:
+    # indexes older than schema 4 did not keep the key time: the middle of the moment is near it
+    key_s = round(moment.key_s if moment.key_s is not None else (moment.start_s + moment.end_s) / 2, 3)
+    playback: Playback | None = None
+    overlays: tuple[Overlay, ...] = ()
+    span = moment_plan(conn, moment, params.preroll_s) if recording is not None else None
+    if recording is not None and span is not None:  # it runs across files: play them joined
+        plan = span.plan
+        names = {p.path: p.recording_id for p in plan.pieces}
+        key_s = clip_seconds_at(span, recording.start_utc + timedelta(seconds=key_s))
+        playback = Playback(f"/media/moments/{moment.id}/video", recording.id, 0.0,
+                            clip_seconds_at(span, moment.start_utc), clip_seconds_at(span, moment.end_utc),
+                            recording.width, recording.height, tuple(p.path.rsplit("/", 1)[-1] for p in plan.pieces))
+        if recording.width:
+            overlays = _overlays(tracks, lambda path, s: clip_seconds(plan, names[path], s) if path in names else None,
+                                 (-1.0, plan.duration_s + 1.0), (recording.width, recording.height))
+    elif recording is not None:
         playback = Playback(f"/media/recordings/{recording.id}/video", recording.id,
                             round(max(0.0, moment.start_s - params.preroll_s), 3), moment.start_s, moment.end_s,
                             recording.width, recording.height)
-    window = (moment.start_s - params.preroll_s - 1.0, moment.end_s + 10.0)
-    size = (recording.width, recording.height) if recording is not None and recording.width else None
+        if recording.width:
+            own = recording.path
+            overlays = _overlays(tracks, lambda path, s: s if path == own else None,
+                                 (moment.start_s - params.preroll_s - 1.0, moment.end_s + 10.0),
+                                 (recording.width, recording.height))
     day = moment.start_utc.astimezone(zone)
-    overlays = _overlays(tracks, window, size) if size else ()
-    # indexes older than schema 4 did not keep the key time: the middle of the moment is near it
-    key_s = round(moment.key_s if moment.key_s is not None else (moment.start_s + moment.end_s) / 2, 3)
+    views, people, named = _objects(conn, tracks, {o.track_id: o.boxes for o in overlays}, key_s, zone)
     return MomentDetail(
         moment=moment_card(moment, zone),
         recording=moment.recording.rsplit("/", 1)[-1],
         events=tuple(EventView(e.kind, e.start_utc.astimezone(zone), e.end_utc.astimezone(zone),
                                round(e.end_s - e.start_s, 2), e.subjects) for e in moment.events),
-        tracks=tuple(TrackView(t.id, t.track.label, t.first_utc.astimezone(zone), t.last_utc.astimezone(zone),
-                               f"/media/tracks/{t.id}/thumbnail.jpg" if t.thumbnail else None) for t in tracks),
-        overlays=overlays,
+        tracks=views,
+        overlays=tuple(replace(o, object_id=named.get(o.track_id, o.track_id)) for o in overlays),
         playback=playback,
         timeline_url=f"{camera_url(moment.camera)}?" + urlencode({"day": day.date().isoformat(),
                                                                   "at": day.strftime("%H:%M:%S"), "span": 1800}),
         key_s=key_s,
-        key_people=people_at_key([(t.id, t.track.label) for t in tracks], {o.track_id: o.boxes for o in overlays}, key_s),
+        key_people=people,
         export_url=f"/api/moments/{moment.id}/export",
         shares_url=f"/api/moments/{moment.id}/shares",
     )
 
 
-def _overlays(tracks: Sequence[IndexedTrack], window: tuple[float, float], size: tuple[int, int]) -> tuple[Overlay, ...]:
+def _objects(conn: sqlite3.Connection, tracks: Sequence[IndexedTrack], boxes: dict[int, Sequence[Row]], key_s: float,
+             zone: tzinfo) -> tuple[tuple[TrackView, ...], tuple[KeyPerson, ...], dict[int, int]]:
+    """Each object once (its pieces in the recordings are linked tracks): as a track, as a person
+    on the key frame, and the id it goes by for each piece."""
+    ids = {t.id for t in tracks}
+    ordered = sorted(tracks, key=lambda t: (t.first_utc_us, t.id))
+    views: list[TrackView] = []
+    people: list[KeyPerson] = []
+    named: dict[int, int] = {}
+    for track in ordered:
+        if track.id in named:
+            continue
+        linked = linked_pieces(conn, [track.id]) & ids
+        group = [t for t in ordered if t.id in linked]
+        placed = people_at_key([(t.id, t.track.label) for t in group], boxes, key_s)
+        person = next((p for p in placed if p.box is not None), placed[0] if placed else None)
+        name = person.track_id if person is not None else group[0].id
+        named.update((t.id, name) for t in group)
+        if person is not None:
+            people.append(person)
+        shown = next(t for t in group if t.id == name)
+        thumbnail = next((t for t in [shown, *group] if t.thumbnail), None)
+        views.append(TrackView(name, shown.track.label, group[0].first_utc.astimezone(zone),
+                               max(t.last_utc for t in group).astimezone(zone),
+                               f"/media/tracks/{thumbnail.id}/thumbnail.jpg" if thumbnail else None))
+    return tuple(views), tuple(people), named
+
+
+def _overlays(tracks: Sequence[IndexedTrack], place: Callable[[str, float], float | None], window: tuple[float, float],
+              size: tuple[int, int]) -> tuple[Overlay, ...]:
+    """Each track's boxes at the played video's times: ``place(recording path, media seconds)`` is
+    that time (None where the video does not show that recording), kept when inside ``window``."""
     width, height = size
     overlays = []
     for indexed in tracks:
         track = indexed.track
         boxes = []
         for box in track.boxes:
-            seconds = float(box.pts * track.time_base)
-            if window[0] <= seconds <= window[1]:
+            seconds = place(indexed.recording, float(box.pts * track.time_base))
+            if seconds is not None and window[0] <= seconds <= window[1]:
                 x1, y1, x2, y2 = box.xyxy
                 boxes.append((round(seconds, 3), round(x1 / width, 4), round(y1 / height, 4), round(x2 / width, 4),
                               round(y2 / height, 4)))

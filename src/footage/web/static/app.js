@@ -65,7 +65,7 @@ function setUpPlayer(video) {
       const [x1, y1, x2, y2] = [box[1] * width, box[2] * height, box[3] * width, box[4] * height];
       pen.strokeStyle = pen.fillStyle = colours[track.label] || "#28a0ff";
       pen.strokeRect(x1, y1, x2 - x1, y2 - y1);
-      pen.fillText(`${track.label} #${track.track_id}`, x1 + 2, Math.max(12, y1 - 4));
+      pen.fillText(`${track.label} #${track.object_id || track.track_id}`, x1 + 2, Math.max(12, y1 - 4));
     }
   }
 
