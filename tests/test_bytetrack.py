@@ -47,13 +47,13 @@ def test_a_track_is_confirmed_on_its_second_match_and_survives_a_short_gap() -> 
 
 def test_what_the_first_frame_shows_is_established_at_once() -> None:
     """Someone in view when a recording starts was there before it (often in the camera's
-    previous file): the track is confirmed from a confident detection of the first frame, even
-    below the threshold for a new track later on."""
+    previous file): the track is confirmed at the first frame, where a track that begins later
+    waits for its second match."""
     tracker = ByteTracker(step_s=0.2)
-    first = tracker.update(_frame([_walker(0, 5, 0)], [0.55], [PERSON]), 0.0)
+    first = tracker.update(_frame([_walker(0, 5, 0)], [0.9], [PERSON]), 0.0)
     assert first.confirmed_ids == {int(first.tracked.track_id[0])}
-    later = tracker.update(_frame([_walker(0, 5, 1), _walker(300, 5, 0)], [0.9, 0.55], [PERSON, PERSON]), 0.2)
-    assert len(later.tracked) == 1 and later.confirmed_ids == first.confirmed_ids
+    later = tracker.update(_frame([_walker(0, 5, 1), _walker(300, 5, 0)], [0.9, 0.9], [PERSON, PERSON]), 0.2)
+    assert len(later.tracked) == 2 and later.confirmed_ids == first.confirmed_ids
 
 
 def test_a_lost_track_ends_after_the_buffer() -> None:

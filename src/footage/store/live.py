@@ -231,15 +231,17 @@ def _rehome(conn: sqlite3.Connection, recording_id: int) -> list[Rehomed]:
     (none earlier than the new start), and the forgotten recording's track pieces are dropped
     from ``tracks``; a key frame from the forgotten recording goes too (``keyframe`` NULL). Call
     inside a transaction, before the recording's rows go."""
-    old = conn.execute("SELECT camera_id, start_utc_us FROM recordings WHERE id = ?", (recording_id,)).fetchone()
+    old = conn.execute(f"SELECT camera_id, start_utc_us, {_END_US} FROM recordings r WHERE id = ?", (recording_id,)).fetchone()
     if old is None or old[1] is None:
         return []
-    camera_id, old_start_us = int(old[0]), int(old[1])
+    camera_id, old_start_us, old_end_us = int(old[0]), int(old[1]), old[2]
     gone = {int(r[0]) for r in conn.execute("SELECT id FROM tracks WHERE recording_id = ?", (recording_id,))}
     moments = conn.execute("SELECT id, start_utc_us, end_utc_us, tracks, keyframe, key_s FROM moments WHERE recording_id = ?",
                            (recording_id,)).fetchall()
     rehomed = []
     for moment_id, start_us, end_us, tracks, keyframe, key_s in moments:
+        if old_end_us is not None and start_us >= old_end_us:
+            continue  # not a moment of this file's time (stored by hand, or an old index): it goes with it
         target = conn.execute(
             f"""SELECT r.id, r.start_utc_us FROM recordings r
                 WHERE r.camera_id = ? AND r.id != ? AND r.status IN {VISIBLE} AND r.start_utc_us IS NOT NULL

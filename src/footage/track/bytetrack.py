@@ -139,9 +139,9 @@ class ByteTracker:
                 track.lost = True
                 survivors.append(track)
         # what is in view at the first frame was there before the recording began (the previous
-        # file of the camera, often): it starts established, from any confident detection
+        # file of the camera, often): it starts established, without waiting for a second match
         for row in high.tolist():
-            if first or detections.confidence[row] >= p.new_track_threshold:
+            if detections.confidence[row] >= p.new_track_threshold:
                 survivors.append(self._start(detections, row, time_s))
                 survivors[-1].confirmed = survivors[-1].confirmed or first
                 track_ids[row] = survivors[-1].track_id
