@@ -29,8 +29,8 @@ __all__ = [
     "list_tracks",
     "record_failure",
     "set_status",
-    "store_recording",
     "status_summary",
+    "store_recording",
     "transaction",
 ]
 

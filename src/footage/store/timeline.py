@@ -16,9 +16,24 @@ from footage.time import WallClock, utc_from_us
 from footage.types import Track
 
 __all__ = [
-    "TRUSTED_CLOCKS", "MomentRow", "cameras", "StoredSpan", "TimelineRecording", "TimelineTrack", "close_ongoing", "delete_moments",
-    "link_tracks", "moments_near", "overlapping", "recording", "recordings_near", "save_moment", "set_keyframe",
-    "track_spans", "tracks_in", "unlink_boundary",
+    "TRUSTED_CLOCKS",
+    "MomentRow",
+    "StoredSpan",
+    "TimelineRecording",
+    "TimelineTrack",
+    "cameras",
+    "close_ongoing",
+    "delete_moments",
+    "link_tracks",
+    "moments_near",
+    "overlapping",
+    "recording",
+    "recordings_near",
+    "save_moment",
+    "set_keyframe",
+    "track_spans",
+    "tracks_in",
+    "unlink_boundary",
 ]
 
 #: clock sources precise enough to join files on (a modification time is not)
