@@ -10,10 +10,9 @@ from pathlib import Path
 from footage.config import Settings
 from footage.events import EventParams
 from footage.pipeline.progress import NullProgress, Progress
-from footage.pipeline.timeline import rederive_stretch
+from footage.pipeline.timeline import camera_stretches, rederive_stretch
 from footage.store.database import connect, thumbnail_dir, transaction
-from footage.store.timeline import cameras, recordings_near
-from footage.timeline.stretches import TimedRecording, stretches
+from footage.store.timeline import recording
 
 __all__ = ["RebuildReport", "rebuild_moments"]
 
@@ -35,18 +34,11 @@ def rebuild_moments(db_path: Path, params: EventParams, progress: Progress | Non
     settings = replace(settings or Settings(), events=params)
     conn = connect(db_path, create=False)
     try:
-        join = settings.timeline
-        parts = []
-        for camera_id in cameras(conn):
-            recordings = recordings_near(conn, camera_id, -(2**62), 2**62)
-            paths = {r.id: r.path for r in recordings}
-            timed = [TimedRecording(r.id, r.start_us, r.end_us, r.trusted, r.status == "damaged") for r in recordings]
-            parts += [(s, paths) for s in stretches(timed, join_gap_us=round(join.join_gap_s * 1e6),
-                                                    overlap_us=round(join.overlap_s * 1e6))]
-        progress.start_batch(sum(s.hours * 3600 for s, _ in parts), sum(len(s.recordings) for s, _ in parts))
+        parts = [stretch for _, stretch in camera_stretches(conn, settings)]
+        progress.start_batch(sum(s.hours * 3600 for s in parts), sum(len(s.recordings) for s in parts))
         total, count, missing = 0, 0, []
-        for stretch, paths in parts:
-            names = [paths[r.id] for r in stretch.recordings]
+        for stretch in parts:
+            names = [found.path for r in stretch.recordings if (found := recording(conn, r.id)) is not None]
             progress.start_file(Path(names[0]).name, stretch.hours * 3600)
             missing += [name for name in names if not Path(name).exists()]
             with transaction(conn):

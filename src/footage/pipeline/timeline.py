@@ -11,7 +11,6 @@ neighbouring recordings come from the index.
 
 from __future__ import annotations
 
-import logging
 import math
 import sqlite3
 from collections.abc import Sequence
@@ -34,8 +33,6 @@ from footage.timeline.window import quiet_us, widen
 from footage.types import Moment, Span
 
 __all__ = ["TimelineChange", "camera_stretches", "continue_timeline", "rederive_stretch"]
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -125,8 +122,8 @@ def rederive(conn: sqlite3.Connection, anchor: TimelineRecording, lo_us: int, hi
     chains = join_pieces([Piece(p.id, p.previous_id, on_timeline(p.track, by_id[p.recording_id].clock))
                           for p in pieces])
     first, last = stretch.recordings[0], stretch.recordings[-1]
-    starts_here = first.id in by_id and not _continued(conn, first, settings, before=True)
-    ends_here = last.id in by_id and not _continued(conn, last, settings, before=False)
+    starts_here = first.id in by_id and not _continued(conn, anchor.camera_id, first, settings, before=True)
+    ends_here = last.id in by_id and not _continued(conn, anchor.camera_id, last, settings, before=False)
     span = Span(seconds(by_id[first.id].us_at_seconds(by_id[first.id].first_s)) if starts_here else -math.inf,
                 seconds(by_id[last.id].us_at_seconds(by_id[last.id].last_s)) if ends_here else math.inf)
     found = list(analyse([c.track for c in chains], span, settings.events).moments)
@@ -150,10 +147,10 @@ def _window(conn: sqlite3.Connection, anchor: TimelineRecording, lo_us: int, hi_
         stretch = next(s for s in stretches([_timed(r) for r in near], join_gap_us=gap_us, overlap_us=overlap_us)
                        if any(r.id == anchor.id for r in s.recordings))
         members = [timed[r.id] for r in stretch.recordings if r.end_us >= lo_us - quiet and r.start_us <= hi_us + quiet]
-        ids = [r.id for r in members]
-        spans = store.track_spans(conn, ids, lo_us - quiet, hi_us + quiet)
+        ids = {r.id for r in members}
+        spans = store.track_spans(conn, list(ids), lo_us - quiet, hi_us + quiet)
         spans += [(m.start_us, m.end_us) for m in store.moments_near(conn, anchor.camera_id, lo_us, hi_us)
-                  if m.recording_id in set(ids)]
+                  if m.recording_id in ids]
         grown = widen(lo_us, hi_us, spans)
         grown = (max(grown[0], stretch.start_us), min(grown[1], stretch.end_us))
         if grown == (lo_us, hi_us):
@@ -161,20 +158,17 @@ def _window(conn: sqlite3.Connection, anchor: TimelineRecording, lo_us: int, hi_
         lo_us, hi_us = min(lo_us, grown[0]), max(hi_us, grown[1])
 
 
-def _continued(conn: sqlite3.Connection, edge: TimedRecording, settings: Settings, *, before: bool) -> bool:
+def _continued(conn: sqlite3.Connection, camera_id: int, edge: TimedRecording, settings: Settings, *,
+               before: bool) -> bool:
     """Whether the stretch goes on past ``edge`` (a recording outside the part read continues it)."""
     gap_us, overlap_us = round(settings.timeline.join_gap_s * 1e6), round(settings.timeline.overlap_s * 1e6)
     at = edge.start_us if before else edge.end_us
-    near = store.recordings_near(conn, _camera(conn, edge.id), at - gap_us - overlap_us, at + gap_us + overlap_us)
+    near = store.recordings_near(conn, camera_id, at - gap_us - overlap_us, at + gap_us + overlap_us)
     for other in (_timed(r) for r in near if r.id != edge.id):
         pair = (other, edge) if before else (edge, other)
         if continues(*pair, join_gap_us=gap_us, overlap_us=overlap_us):
             return True
     return False
-
-
-def _camera(conn: sqlite3.Connection, recording_id: int) -> int:
-    return int(conn.execute("SELECT camera_id FROM recordings WHERE id = ?", (recording_id,)).fetchone()[0])
 
 
 def _store(conn: sqlite3.Connection, found: Sequence[Moment], chains: Sequence[Chain],

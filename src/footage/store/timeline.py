@@ -21,7 +21,6 @@ __all__ = [
     "StoredSpan",
     "TimelineRecording",
     "TimelineTrack",
-    "cameras",
     "close_ongoing",
     "delete_moments",
     "link_tracks",
@@ -81,11 +80,6 @@ def recording(conn: sqlite3.Connection, recording_id: int) -> TimelineRecording 
     row = conn.execute(f"SELECT {_RECORDING_COLUMNS} FROM recordings r WHERE r.id = ? AND r.start_utc_us IS NOT NULL",
                        (recording_id,)).fetchone()
     return _recording(row) if row else None
-
-
-def cameras(conn: sqlite3.Connection) -> list[int]:
-    """Every camera's id."""
-    return [int(r[0]) for r in conn.execute("SELECT id FROM cameras ORDER BY id")]
 
 
 def recordings_near(conn: sqlite3.Connection, camera_id: int, lo_us: int, hi_us: int) -> list[TimelineRecording]:
