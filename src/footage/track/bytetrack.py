@@ -88,8 +88,9 @@ class ByteTracker:
 
     def update(self, detections: Detections, time_s: float) -> TrackUpdate:
         p = self.params
-        first = self._last_time_s is None
-        steps = 1.0 if first else max(time_s - self._last_time_s, 0.0) / self._step_s
+        last = self._last_time_s
+        first = last is None
+        steps = 1.0 if last is None else max(time_s - last, 0.0) / self._step_s
         self._last_time_s = time_s
         for track in self._tracks:
             track.mean, track.covariance = self._kalman.predict(track.mean, track.covariance, steps)
