@@ -6,6 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from footage.events.params import EventParams
+from footage.timeline.carry import carry_events
 from footage.timeline.chains import Piece, join_pieces
 from footage.timeline.clock import TIME_BASE
 from footage.timeline.link import link_boundary
@@ -13,7 +14,7 @@ from footage.timeline.matching import Known, match_moments
 from footage.timeline.params import TimelineParams
 from footage.timeline.stretches import TimedRecording, stretches
 from footage.timeline.window import quiet_us, widen
-from footage.types import Track, TrackBox
+from footage.types import Event, Track, TrackBox
 
 S = 1_000_000
 
@@ -71,3 +72,38 @@ def test_pieces_join_into_one_track_named_after_the_first() -> None:
     c = _track(0, "car", [(5.0, (50, 0, 90, 20)), (5.2, (50, 0, 90, 20))])
     chains = join_pieces([Piece(11, None, a), Piece(12, 11, b), Piece(13, None, c)])
     assert [(ch.track.track_id, ch.pieces, len(ch.track.boxes)) for ch in chains] == [(11, (11, 12), 4), (13, (13,), 2)]
+
+
+def _event(kind: str, start_s: float, end_s: float, *subjects: int) -> Event:
+    return Event(kind, start_s, end_s, subjects, ("person",) * len(subjects), subjects, (start_s + end_s) / 2,
+                 (("duration_s", end_s - start_s),))
+
+
+def test_an_event_going_on_across_the_cut_keeps_its_stored_start() -> None:
+    # a person has lingered since second 0; the part found again starts at 1000 and sees them
+    # from the start of their piece there (990)
+    stored = [_event("appeared", 0, 1, 7), _event("lingered", 0, 1050, 7)]
+    found = [_event("appeared", 990, 991, 7), _event("lingered", 990, 1120, 7)]
+    joined = carry_events(stored, found, 1000.0, None, reach_s=6.4)
+    assert sorted((e.kind, e.start_s, e.end_s) for e in joined) == [("appeared", 0, 1), ("lingered", 0, 1120)]
+    lingered = next(e for e in joined if e.kind == "lingered")
+    assert lingered.key_s == 525 and lingered.fact("duration_s") == 1120
+
+
+def test_near_a_cut_the_stored_events_stand_and_past_it_the_new_ones() -> None:
+    stored = [_event("approached", 995, 1003, 7, 8), _event("lingered", 1010, 1040, 8)]
+    found = [_event("approached", 1000, 1003, 7, 8),  # half seen: the stored one stands
+             _event("lingered", 1030, 1060, 8),  # seen again, later: the new one replaces it
+             _event("together", 1100, 1130, 8, 9)]
+    joined = carry_events(stored, found, 1000.0, None, reach_s=6.4)
+    assert sorted((e.kind, e.start_s, e.end_s) for e in joined) == [
+        ("approached", 995, 1003), ("lingered", 1030, 1060), ("together", 1100, 1130)]
+    # with nothing cut, what is found is all there is
+    assert carry_events(stored, found, None, None, reach_s=6.4) == found
+
+
+def test_the_upper_cut_carries_the_stored_end() -> None:
+    stored = [_event("together", 1990, 2600, 3, 4), _event("left", 2599, 2600, 3)]
+    found = [_event("together", 1900, 2010, 3, 4)]
+    joined = carry_events(stored, found, None, 2000.0, reach_s=6.4)
+    assert sorted((e.kind, e.start_s, e.end_s) for e in joined) == [("left", 2599, 2600), ("together", 1900, 2600)]

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from footage.events.params import EventParams
+from footage.timeline.window import settle_us
 from support.cli import footage
 from support.clips import shared_file
 from support.segments import Cut, Found, cut, found_in, unmatched
@@ -121,3 +123,18 @@ def test_the_caviar_corridor_in_ten_second_segments(tmp_path: Path) -> None:
     assert got.objects == clip.whole.objects
     missed = unmatched(clip.whole, got, ONE_SAMPLE_S)
     assert len(missed) <= 2, missed
+
+
+@pytest.mark.parametrize("order", ["in-order", "shuffled"])
+def test_a_short_look_back_finds_the_same_moments(intel_10: Clip, order: str) -> None:
+    """With the part found again cut at 15 s around each new segment (the Intel clip is busy
+    for far longer than that and the rules' settling time), the moments going on across the cut
+    are carried on from their stored events, and still come out as the whole file's."""
+    settings = intel_10.folder / "short-look-back.toml"
+    settings.write_text('timezone = "UTC"\n[timeline]\nlookback_s = 15.0\n')
+    segments = list(intel_10.cut.segments)
+    files = segments if order == "in-order" else random.Random(5).sample(segments, len(segments))
+    got = _index(intel_10.folder / f"look-back-{order}.sqlite", files, settings)
+    read_s = 10 + 2 * (15.0 + settle_us(EventParams()) / 1e6)  # a segment and what is read around it
+    assert intel_10.whole.moments[-1][2] - intel_10.whole.moments[0][1] > read_s  # so the cut binds
+    _same_as_whole(intel_10, got)

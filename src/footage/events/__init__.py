@@ -21,7 +21,7 @@ from footage.events.subjects import Subject, make_subjects
 from footage.events.vehicles import people_and_vehicle
 from footage.types import Event, Moment, Span, Track
 
-__all__ = ["EVENT_KINDS", "Analysis", "EventParams", "analyse", "find_events"]
+__all__ = ["EVENT_KINDS", "Analysis", "EventParams", "analyse", "find_events", "story_order"]
 
 #: every kind of event, most telling first
 EVENT_KINDS = KIND_ORDER
@@ -41,7 +41,7 @@ def _overlapping(subject: Subject, others: Sequence[Subject]) -> list[Subject]:
     return [o for o in others if o.k0 < subject.k1 and subject.k0 < o.k1]
 
 
-def _story_order(event: Event) -> tuple[float, int, int, tuple[int, ...]]:
+def story_order(event: Event) -> tuple[float, int, int, tuple[int, ...]]:
     """Time order; at the same time an appearance comes first and a departure last."""
     place = 0 if event.kind == "appeared" else 2 if event.kind == "left" else 1
     return (event.start_s, place, KIND_ORDER.index(event.kind), event.subjects)
@@ -70,7 +70,7 @@ def find_events(subjects: Sequence[Subject], span: Span, params: EventParams) ->
     for thing in things:
         events += handovers(thing, _overlapping(thing, people), params)
     events += catches([t for t in things if t.label in params.ball_labels], people, params)
-    return sorted(events, key=_story_order)
+    return sorted(events, key=story_order)
 
 
 def analyse(tracks: Sequence[Track], span: Span, params: EventParams | None = None) -> Analysis:

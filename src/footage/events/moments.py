@@ -74,7 +74,11 @@ def _groups(events: Sequence[Event], params: EventParams) -> list[list[int]]:
 
 
 def merge_into_moments(events: Sequence[Event], subjects: Sequence[Subject], params: EventParams) -> list[Moment]:
-    """Moments in time order, each with its headline kind, description and key-frame boxes."""
+    """Moments in time order, each with its headline kind, description and key-frame boxes.
+
+    Labels and tracks come from the events themselves, so events carried from the index (a
+    moment continued across the edge of the part found again) need no subject; key boxes are
+    drawn for the ``subjects`` given."""
     by_key = {s.key: s for s in subjects}
     moments = []
     for group in _groups(events, params):
@@ -83,8 +87,9 @@ def merge_into_moments(events: Sequence[Event], subjects: Sequence[Subject], par
         keys: list[int] = []
         for event in sorted(members, key=lambda e: KIND_ORDER.index(e.kind)):
             keys += [k for k in event.subjects if k not in keys]
-        labels = tuple(by_key[k].label for k in keys)
-        tracks = tuple(sorted({t for k in keys for t in by_key[k].track_ids}))
+        label_of = {k: label for e in members for k, label in zip(e.subjects, e.labels, strict=True)}
+        labels = tuple(label_of[k] for k in keys)
+        tracks = tuple(sorted({t for e in members for t in e.tracks}))
         moments.append(Moment(
             kind=headline.kind,
             start_s=min(e.start_s for e in members),
@@ -95,7 +100,7 @@ def merge_into_moments(events: Sequence[Event], subjects: Sequence[Subject], par
             tracks=tracks,
             description=describe(members, keys, labels),
             key_s=headline.key_s,
-            key_boxes=_key_boxes([by_key[k] for k in keys], headline.key_s),
+            key_boxes=_key_boxes([by_key[k] for k in keys if k in by_key], headline.key_s),
             people=sum(1 for label in labels if label == "person"),
         ))
     return sorted(moments, key=lambda m: (m.start_s, m.end_s))

@@ -14,23 +14,26 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from footage.config import Settings
-from footage.events import analyse
+from footage.events import find_events, story_order
+from footage.events.moments import merge_into_moments
 from footage.events.score import base_score
+from footage.events.subjects import make_subjects
 from footage.pipeline.keyframes import write_keyframe_files
 from footage.store import timeline as store
 from footage.store.records import encode_spans
 from footage.store.timeline import MomentRow, StoredSpan, TimelineRecording
+from footage.timeline.carry import carry_events
 from footage.timeline.chains import Chain, Piece, join_pieces, on_timeline
 from footage.timeline.clock import seconds, us
 from footage.timeline.link import link_boundary
 from footage.timeline.matching import Known, match_moments
 from footage.timeline.stretches import Stretch, TimedRecording, continues, stretches
-from footage.timeline.window import quiet_us, widen
-from footage.types import Moment, Span
+from footage.timeline.window import quiet_us, settle_us, widen
+from footage.types import Event, Moment, Span
 
 __all__ = ["TimelineChange", "camera_stretches", "continue_timeline", "rederive_stretch"]
 
@@ -112,33 +115,90 @@ def rederive_stretch(conn: sqlite3.Connection, stretch: Stretch, settings: Setti
     return rederive(conn, anchor, stretch.start_us, stretch.end_us, settings, thumbnails, live=False)
 
 
+@dataclass(frozen=True)
+class _Window:
+    """The part of a stretch found again: its recordings, the stretch (as far as it was read),
+    the wall-clock bounds, and whether each bound is a cut at ``lookback_s`` (the stretch goes
+    on busy beyond it) rather than a quiet time or the stretch's edge."""
+
+    members: list[TimelineRecording]
+    stretch: Stretch
+    lo_us: int
+    hi_us: int
+    cut_lo: bool
+    cut_hi: bool
+
+
 def rederive(conn: sqlite3.Connection, anchor: TimelineRecording, lo_us: int, hi_us: int, settings: Settings,
              thumbnails: Path, *, live: bool) -> TimelineChange:
     """Find the moments of the part of ``anchor``'s stretch around ``[lo_us, hi_us]`` that
-    reaches to a quiet time on either side, and store them over the ones found there before."""
-    members, stretch, lo_us, hi_us = _window(conn, anchor, lo_us, hi_us, settings)
+    reaches to a quiet time on either side (or to ``lookback_s`` from the anchor, where the
+    stored events beyond are carried on), and store them over the ones found there before."""
+    window = _window(conn, anchor, lo_us, hi_us, settings)
+    lo_us, hi_us, members = window.lo_us, window.hi_us, window.members
     by_id = {r.id: r for r in members}
     pieces = store.tracks_in(conn, by_id, lo_us, hi_us)
-    chains = join_pieces([Piece(p.id, p.previous_id, on_timeline(p.track, by_id[p.recording_id].clock))
-                          for p in pieces])
+    chains = _chains(conn, pieces, by_id)
+    stretch = window.stretch
     first, last = stretch.recordings[0], stretch.recordings[-1]
-    starts_here = first.id in by_id and not _continued(conn, anchor.camera_id, first, settings, before=True)
-    ends_here = last.id in by_id and not _continued(conn, anchor.camera_id, last, settings, before=False)
+    starts_here = (not window.cut_lo and first.id in by_id
+                   and not _continued(conn, anchor.camera_id, first, settings, before=True))
+    ends_here = (not window.cut_hi and last.id in by_id
+                 and not _continued(conn, anchor.camera_id, last, settings, before=False))
     span = Span(seconds(by_id[first.id].us_at_seconds(by_id[first.id].first_s)) if starts_here else -math.inf,
                 seconds(by_id[last.id].us_at_seconds(by_id[last.id].last_s)) if ends_here else math.inf)
-    found = list(analyse([c.track for c in chains], span, settings.events).moments)
-    open_until = span.end_s - settings.events.edge_s - 2 * settings.events.step_s if live and ends_here else math.inf
     old = store.moments_near(conn, anchor.camera_id, lo_us, hi_us)
-    old = [m for m in old if m.recording_id in by_id]
-    return _store(conn, found, chains, members, old, open_until, thumbnails, anchor)
+    old = [m for m in old if m.recording_id in by_id or _carried_home(conn, m, window)]
+    reach_us = settle_us(settings.events)
+    lo_cut, hi_cut = (lo_us if window.cut_lo else None), (hi_us if window.cut_hi else None)
+    frozen = [m.id for m in old if (lo_cut is not None and m.start_us < lo_cut + reach_us)
+              or (hi_cut is not None and m.end_us > hi_cut - reach_us)]
+    subjects = make_subjects([c.track for c in chains], settings.events)
+    events = carry_events(_frozen_events(conn, frozen), find_events(subjects, span, settings.events),
+                          None if lo_cut is None else seconds(lo_cut), None if hi_cut is None else seconds(hi_cut),
+                          reach_us / 1e6)
+    found = merge_into_moments(sorted(events, key=story_order), subjects, settings.events)
+    open_until = span.end_s - settings.events.edge_s - 2 * settings.events.step_s if live and ends_here else math.inf
+    return _store(conn, found, chains, pieces, members, old, window, open_until, thumbnails, anchor)
+
+
+def _chains(conn: sqlite3.Connection, pieces: Sequence[store.TimelineTrack],
+            by_id: dict[int, TimelineRecording]) -> list[Chain]:
+    """The objects the pieces make, each named by its first piece however far back it lies
+    (the part read may start after it), so an object keeps its id in every part found again."""
+    chains = join_pieces([Piece(p.id, p.previous_id, on_timeline(p.track, by_id[p.recording_id].clock))
+                          for p in pieces])
+    previous = {p.id: p.previous_id for p in pieces}
+    heads = store.chain_heads(conn, [c.pieces[0] for c in chains if previous[c.pieces[0]] is not None])
+    return [Chain(replace(c.track, track_id=heads[c.pieces[0]]), c.pieces) if c.pieces[0] in heads else c
+            for c in chains]
+
+
+def _carried_home(conn: sqlite3.Connection, moment: StoredSpan, window: _Window) -> bool:
+    """Whether a stored moment whose recording is outside the part read is one of this stretch
+    that the part's cut runs through."""
+    crosses = (window.cut_lo and moment.start_us < window.lo_us) or (window.cut_hi and moment.end_us > window.hi_us)
+    if not crosses:
+        return False
+    home = store.recording(conn, moment.recording_id)
+    return home is not None and home.trusted and home.camera_id == window.members[0].camera_id
+
+
+def _frozen_events(conn: sqlite3.Connection, moment_ids: Sequence[int]) -> list[Event]:
+    """The stored events of the given moments, on the timeline clock, each about subjects named
+    as chains name them (a subject's tracks are not stored: its name stands for them)."""
+    return [Event(e.kind, seconds(e.start_us), seconds(e.end_us), e.subjects, e.labels, e.subjects,
+                  seconds(e.key_us), tuple(sorted(e.facts.items()))) for e in store.events_of(conn, moment_ids)]
 
 
 def _window(conn: sqlite3.Connection, anchor: TimelineRecording, lo_us: int, hi_us: int,
-            settings: Settings) -> tuple[list[TimelineRecording], Stretch, int, int]:
-    """Grow ``[lo_us, hi_us]`` within the anchor's stretch to the quiet times around it; the
-    stretch's recordings there, the stretch (as far as it was read) and the window."""
+            settings: Settings) -> _Window:
+    """Grow ``[lo_us, hi_us]`` within the anchor's stretch to the quiet times around it, but not
+    past ``lookback_s`` from the anchor and the time the rules need to settle beyond it."""
     quiet = quiet_us(settings.events)
     gap_us, overlap_us = round(settings.timeline.join_gap_s * 1e6), round(settings.timeline.overlap_s * 1e6)
+    limit = round(settings.timeline.lookback_s * 1e6) + settle_us(settings.events)
+    floor, ceiling = anchor.start_us - limit, anchor.end_us + limit
     while True:
         near = store.recordings_near(conn, anchor.camera_id, lo_us - quiet - gap_us, hi_us + quiet + gap_us)
         if anchor.id not in {r.id for r in near}:
@@ -150,11 +210,12 @@ def _window(conn: sqlite3.Connection, anchor: TimelineRecording, lo_us: int, hi_
         ids = {r.id for r in members}
         spans = store.track_spans(conn, list(ids), lo_us - quiet, hi_us + quiet)
         spans += [(m.start_us, m.end_us) for m in store.moments_near(conn, anchor.camera_id, lo_us, hi_us)
-                  if m.recording_id in ids]
-        grown = widen(lo_us, hi_us, spans)
-        grown = (max(grown[0], stretch.start_us), min(grown[1], stretch.end_us))
+                  if m.recording_id in ids or m.start_us < lo_us or m.end_us > hi_us]
+        wanted = widen(lo_us, hi_us, spans)
+        wanted = (max(wanted[0], stretch.start_us), min(wanted[1], stretch.end_us))
+        grown = (max(wanted[0], floor), min(wanted[1], ceiling))
         if grown == (lo_us, hi_us):
-            return members, stretch, lo_us, hi_us
+            return _Window(members, stretch, lo_us, hi_us, wanted[0] < floor, wanted[1] > ceiling)
         lo_us, hi_us = min(lo_us, grown[0]), max(hi_us, grown[1])
 
 
@@ -172,17 +233,23 @@ def _continued(conn: sqlite3.Connection, camera_id: int, edge: TimedRecording, s
 
 
 def _store(conn: sqlite3.Connection, found: Sequence[Moment], chains: Sequence[Chain],
-           members: Sequence[TimelineRecording], old: Sequence[StoredSpan], open_until: float, thumbnails: Path,
+           pieces_read: Sequence[store.TimelineTrack], members: Sequence[TimelineRecording],
+           old: Sequence[StoredSpan], window: _Window, open_until: float, thumbnails: Path,
            anchor: TimelineRecording) -> TimelineChange:
     pieces = {c.track.track_id: c.pieces for c in chains}
     rows = [_row(m, pieces, chains, members, ongoing=m.end_s >= open_until) for m in found]
     ids = match_moments([Known(o.start_us, o.end_us, o.tracks, o.id) for o in old],
                         [Known(r.start_utc_us, r.end_utc_us, frozenset(r.tracks)) for r in rows])
     before = {o.id: o for o in old}
+    read = {p.id for p in pieces_read}
     started, ended, draw = [], [], []
     for moment, row, matched in zip(found, rows, ids, strict=True):
-        moment_id = store.save_moment(conn, matched, row)
         was = before.pop(matched) if matched is not None else None
+        if was is not None and ((window.cut_lo and row.start_utc_us < window.lo_us)
+                                or (window.cut_hi and row.end_utc_us > window.hi_us)):
+            row = replace(row, tracks=tuple(sorted(set(row.tracks) | (was.tracks - read))),
+                          seen=",".join(sorted(set(row.seen.split(",")) - {""} | was.seen)))  # beyond the part read
+        moment_id = store.save_moment(conn, matched, row)
         if was is None:
             started.append(moment_id)
         if not row.ongoing and (was is None or was.ongoing):
@@ -214,8 +281,8 @@ def _row(moment: Moment, pieces: dict[int, tuple[int, ...]], chains: Sequence[Ch
     home = _home(members, start_us)
     seen = sorted({c.track.label for c in chains
                    if c.track.start_s <= moment.end_s and c.track.end_s >= moment.start_s})
-    events = tuple((e.kind, home.media_s(us(e.start_s)), home.media_s(us(e.end_s)), tuple(e.subjects), dict(e.facts))
-                   for e in moment.events)
+    events = tuple((e.kind, home.media_s(us(e.start_s)), home.media_s(us(e.end_s)), home.media_s(us(e.key_s)),
+                    tuple(e.subjects), dict(e.facts)) for e in moment.events)
     return MomentRow(
         recording_id=home.id, camera_id=home.camera_id, kind=moment.kind, start_s=home.media_s(start_us),
         end_s=home.media_s(end_us), start_utc_us=start_us, end_utc_us=end_us, people=moment.people,

@@ -257,6 +257,11 @@ MIGRATIONS: tuple[str, ...] = (
             WHERE camera_id = new.camera_id;
     END;
     """,
+    # 8: an event's key time (timeline seconds of its moment's home recording, as start_s), so a
+    # moment continued past the part found again keeps its earlier events whole
+    """
+    ALTER TABLE events ADD COLUMN key_s REAL;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

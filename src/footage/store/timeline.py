@@ -18,11 +18,14 @@ from footage.types import Track
 __all__ = [
     "TRUSTED_CLOCKS",
     "MomentRow",
+    "StoredEvent",
     "StoredSpan",
     "TimelineRecording",
     "TimelineTrack",
+    "chain_heads",
     "close_ongoing",
     "delete_moments",
+    "events_of",
     "link_tracks",
     "moments_near",
     "overlapping",
@@ -171,17 +174,19 @@ class StoredSpan:
     key_us: int | None
     recording_id: int
     description: str
+    seen: frozenset[str] = frozenset()
 
 
 def moments_near(conn: sqlite3.Connection, camera_id: int, lo_us: int, hi_us: int) -> list[StoredSpan]:
     """The camera's stored moments that overlap ``[lo_us, hi_us]``."""
     rows = conn.execute(
         """SELECT m.id, m.start_utc_us, m.end_utc_us, m.tracks, m.ongoing, m.keyframe, m.key_s, m.start_s,
-                  m.recording_id, m.description
+                  m.recording_id, m.description, m.seen
            FROM moments m WHERE m.camera_id = ? AND m.end_utc_us >= ? AND m.start_utc_us <= ?""",
         (camera_id, lo_us, hi_us)).fetchall()
     return [StoredSpan(r[0], r[1], r[2], frozenset(json.loads(r[3])), bool(r[4]), r[5],
-                       r[1] + round((r[6] - r[7]) * 1e6) if r[6] is not None else None, r[8], r[9]) for r in rows]
+                       r[1] + round((r[6] - r[7]) * 1e6) if r[6] is not None else None, r[8], r[9],
+                       frozenset(filter(None, (r[10] or "").split(",")))) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -206,7 +211,8 @@ class MomentRow:
     seen: str
     key_s: float
     ongoing: bool
-    events: tuple[tuple[str, float, float, tuple[int, ...], dict[str, float]], ...]
+    #: kind, start_s, end_s, key_s, subjects, facts
+    events: tuple[tuple[str, float, float, float, tuple[int, ...], dict[str, float]], ...]
 
 
 _MOMENT_FIELDS = ("recording_id", "camera_id", "kind", "start_s", "end_s", "start_utc_us", "end_utc_us", "people",
@@ -233,10 +239,69 @@ def save_moment(conn: sqlite3.Connection, moment_id: int | None, row: MomentRow)
         conn.execute("DELETE FROM events WHERE moment_id = ?", (moment_id,))
         conn.execute("DELETE FROM embeddings WHERE moment_id = ?", (moment_id,))
     conn.executemany(
-        "INSERT INTO events (moment_id, kind, start_s, end_s, subjects, facts) VALUES (?, ?, ?, ?, ?, ?)",
-        [(moment_id, kind, start, end, json.dumps(list(subjects)), json.dumps(facts))
-         for kind, start, end, subjects, facts in row.events])
+        "INSERT INTO events (moment_id, kind, start_s, end_s, key_s, subjects, facts) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(moment_id, kind, start, end, key, json.dumps(list(subjects)), json.dumps(facts))
+         for kind, start, end, key, subjects, facts in row.events])
     return moment_id
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """A stored event of a moment, on the wall clock (microseconds), with the label of each
+    subject (the stored label of the track that names it)."""
+
+    moment_id: int
+    kind: str
+    start_us: int
+    end_us: int
+    key_us: int
+    subjects: tuple[int, ...]
+    labels: tuple[str, ...]
+    facts: dict[str, float]
+
+
+def events_of(conn: sqlite3.Connection, moment_ids: Iterable[int]) -> list[StoredEvent]:
+    """The events of the given moments. An event's media times are of its moment's recording,
+    so its wall clock is the moment's, moved on by the difference; one stored without a key time
+    has its middle."""
+    ids = sorted(set(moment_ids))
+    if not ids:
+        return []
+    rows = conn.execute(
+        f"""SELECT e.moment_id, e.kind, m.start_utc_us + CAST(round((e.start_s - m.start_s) * 1e6) AS INTEGER),
+                   m.start_utc_us + CAST(round((e.end_s - m.start_s) * 1e6) AS INTEGER),
+                   m.start_utc_us + CAST(round((COALESCE(e.key_s, (e.start_s + e.end_s) / 2) - m.start_s) * 1e6)
+                                         AS INTEGER),
+                   e.subjects, e.facts
+            FROM events e JOIN moments m ON m.id = e.moment_id
+            WHERE e.moment_id IN ({",".join("?" * len(ids))}) ORDER BY e.moment_id, e.start_s, e.id""", ids).fetchall()
+    subjects = [tuple(int(k) for k in json.loads(r[5]) if k is not None) for r in rows]
+    wanted = sorted({k for keys in subjects for k in keys})
+    labels: dict[int, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        labels.update(conn.execute(f"SELECT id, label FROM tracks WHERE id IN ({','.join('?' * len(chunk))})",
+                                   chunk).fetchall())
+    return [StoredEvent(r[0], r[1], int(r[2]), int(r[3]), int(r[4]), keys,
+                        tuple(labels.get(k, "object") for k in keys), json.loads(r[6]))
+            for r, keys in zip(rows, subjects, strict=True)]
+
+
+def chain_heads(conn: sqlite3.Connection, track_ids: Iterable[int]) -> dict[int, int]:
+    """For each given track, the first piece of the object it belongs to: the track its chain of
+    ``previous_id`` links starts at, however far back (the id that names the object in events)."""
+    ids = sorted(set(track_ids))
+    heads: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows = conn.execute(
+            f"""WITH RECURSIVE back(track_id, at, previous) AS (
+                    SELECT id, id, previous_id FROM tracks WHERE id IN ({",".join("?" * len(chunk))})
+                    UNION
+                    SELECT back.track_id, t.id, t.previous_id FROM back JOIN tracks t ON t.id = back.previous)
+                SELECT track_id, at FROM back WHERE previous IS NULL""", chunk).fetchall()
+        heads.update((int(a), int(b)) for a, b in rows)
+    return heads
 
 
 def set_keyframe(conn: sqlite3.Connection, moment_id: int, path: str | None) -> None:

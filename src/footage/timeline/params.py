@@ -22,15 +22,19 @@ class TimelineParams:
     ``link_within_s``: an object is followed across a boundary when it was seen in the last
     ``link_within_s`` of one file and is seen in the first ``link_within_s`` of the next, where it
     was heading (``link_iou``: the overlap of its last box, moved on at its recent speed, with the
-    first box in the next file)."""
+    first box in the next file). ``lookback_s``: how far before and after a new recording the
+    moments are found again; what lies further is kept as found before, and a moment going on
+    across that edge is continued from its stored events (:mod:`footage.timeline.carry`), so the
+    cost of a segment does not grow with the camera's history."""
 
     join_gap_s: float = 2.0
     overlap_s: float = 1.0
     link_within_s: float = 1.0
     link_iou: float = 0.3
+    lookback_s: float = 120.0
 
     def __post_init__(self) -> None:
-        for name in ("join_gap_s", "overlap_s", "link_within_s"):
+        for name in ("join_gap_s", "overlap_s", "link_within_s", "lookback_s"):
             if getattr(self, name) < 0:
                 raise ValueError(f"timeline.{name} must not be negative")
         if not 0 < self.link_iou <= 1:

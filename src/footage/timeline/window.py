@@ -15,13 +15,22 @@ from collections.abc import Iterable
 
 from footage.events.params import EventParams
 
-__all__ = ["quiet_us", "widen"]
+__all__ = ["quiet_us", "settle_us", "widen"]
 
 
 def quiet_us(params: EventParams) -> int:
     """The shortest quiet time (microseconds) across which no rule connects anything."""
     reach_s = max(params.link_gap_s, params.merge_gap_s, params.catch_flight_s) + params.smooth_s + 2 * params.step_s
     return round((reach_s + 1.0) * 1e6)
+
+
+def settle_us(params: EventParams) -> int:
+    """How long after a cut through busy footage (microseconds) the rules find again what they
+    found with both sides in view: the longest a rule watches before it names an event (a stay,
+    a stop, company, an approach), plus the quiet time. Within it, what was stored stands
+    (:mod:`footage.timeline.carry`)."""
+    watch_s = max(params.linger_s, params.stop_s, params.sit_s, params.together_s, params.approach_within_s)
+    return round(watch_s * 1e6) + quiet_us(params)
 
 
 def widen(lo_us: int, hi_us: int, spans: Iterable[tuple[int, int]]) -> tuple[int, int]:
