@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from footage.events.params import EventParams
-from footage.timeline.carry import carry_events
+from footage.timeline.carry import carry_events, stored_names
 from footage.timeline.chains import Piece, join_pieces
 from footage.timeline.clock import TIME_BASE
 from footage.timeline.link import link_boundary
@@ -107,3 +107,16 @@ def test_the_upper_cut_carries_the_stored_end() -> None:
     found = [_event("together", 1900, 2010, 3, 4)]
     joined = carry_events(stored, found, None, 2000.0, reach_s=6.4)
     assert sorted((e.kind, e.start_s, e.end_s) for e in joined) == [("left", 2599, 2600), ("together", 1900, 2600)]
+
+
+def test_an_object_found_again_from_a_later_piece_keeps_its_stored_name() -> None:
+    # person 7 was joined across an occlusion to the track that piece 12 began; the part found
+    # again starts after the occlusion and names them 12
+    stored = [Event("lingered", 0, 1050, (7,), ("person",), (7, 9, 12), 525.0)]
+    found = [Event("lingered", 990, 1120, (12,), ("person",), (12,), 1055.0),
+             Event("lingered", 1000, 1100, (30,), ("person",), (30,), 1050.0)]  # someone else
+    names = stored_names(stored, found, {12: frozenset({12, 14}), 30: frozenset({30})})
+    assert names == {12: 7}
+    # an object the stored events name already keeps its name
+    assert stored_names([*stored, Event("left", 2, 3, (12,), ("person",), (12,), 2.0)], found,
+                        {12: frozenset({12})}) == {}

@@ -21,12 +21,12 @@ from footage.config import Settings
 from footage.events import find_events, story_order
 from footage.events.moments import merge_into_moments
 from footage.events.score import base_score
-from footage.events.subjects import make_subjects
+from footage.events.subjects import Subject, make_subjects
 from footage.pipeline.keyframes import write_keyframe_files
 from footage.store import timeline as store
 from footage.store.records import encode_spans
 from footage.store.timeline import MomentRow, StoredSpan, TimelineRecording
-from footage.timeline.carry import carry_events
+from footage.timeline.carry import carry_events, stored_names
 from footage.timeline.chains import Chain, Piece, join_pieces, on_timeline
 from footage.timeline.clock import seconds, us
 from footage.timeline.link import link_boundary
@@ -154,9 +154,12 @@ def rederive(conn: sqlite3.Connection, anchor: TimelineRecording, lo_us: int, hi
     frozen = [m.id for m in old if (lo_cut is not None and m.start_us < lo_cut + reach_us)
               or (hi_cut is not None and m.end_us > hi_cut - reach_us)]
     subjects = make_subjects([c.track for c in chains], settings.events)
-    events = carry_events(_frozen_events(conn, frozen), find_events(subjects, span, settings.events),
-                          None if lo_cut is None else seconds(lo_cut), None if hi_cut is None else seconds(hi_cut),
-                          reach_us / 1e6)
+    stored = _frozen_events(conn, frozen)
+    events = find_events(subjects, span, settings.events)
+    if stored:
+        subjects, events = _named_as_stored(stored, subjects, events, chains)
+    events = carry_events(stored, events, None if lo_cut is None else seconds(lo_cut),
+                          None if hi_cut is None else seconds(hi_cut), reach_us / 1e6)
     found = merge_into_moments(sorted(events, key=story_order), subjects, settings.events)
     open_until = span.end_s - settings.events.edge_s - 2 * settings.events.step_s if live and ends_here else math.inf
     return _store(conn, found, chains, pieces, members, old, window, open_until, thumbnails, anchor)
@@ -174,6 +177,19 @@ def _chains(conn: sqlite3.Connection, pieces: Sequence[store.TimelineTrack],
             for c in chains]
 
 
+def _named_as_stored(stored: Sequence[Event], subjects: Sequence[Subject], events: Sequence[Event],
+                     chains: Sequence[Chain]) -> tuple[list[Subject], list[Event]]:
+    """The subjects and events found again, each object under the name the stored events
+    give it (:func:`footage.timeline.carry.stored_names`)."""
+    pieces = {c.track.track_id: c.pieces for c in chains}
+    pieces_of = {s.key: frozenset(p for t in s.track_ids for p in pieces.get(t, (t,))) for s in subjects}
+    names = stored_names(stored, events, pieces_of)
+    if not names:
+        return list(subjects), list(events)
+    return ([replace(s, key=names.get(s.key, s.key)) for s in subjects],
+            [replace(e, subjects=tuple(names.get(k, k) for k in e.subjects)) for e in events])
+
+
 def _carried_home(conn: sqlite3.Connection, moment: StoredSpan, window: _Window) -> bool:
     """Whether a stored moment whose recording is outside the part read is one of this stretch
     that the part's cut runs through."""
@@ -185,9 +201,9 @@ def _carried_home(conn: sqlite3.Connection, moment: StoredSpan, window: _Window)
 
 
 def _frozen_events(conn: sqlite3.Connection, moment_ids: Sequence[int]) -> list[Event]:
-    """The stored events of the given moments, on the timeline clock, each about subjects named
-    as chains name them (a subject's tracks are not stored: its name stands for them)."""
-    return [Event(e.kind, seconds(e.start_us), seconds(e.end_us), e.subjects, e.labels, e.subjects,
+    """The stored events of the given moments, on the timeline clock; their tracks are the
+    pieces of their subjects (the index's track ids, as a chain's pieces)."""
+    return [Event(e.kind, seconds(e.start_us), seconds(e.end_us), e.subjects, e.labels, e.tracks,
                   seconds(e.key_us), tuple(sorted(e.facts.items()))) for e in store.events_of(conn, moment_ids)]
 
 
@@ -282,7 +298,8 @@ def _row(moment: Moment, pieces: dict[int, tuple[int, ...]], chains: Sequence[Ch
     seen = sorted({c.track.label for c in chains
                    if c.track.start_s <= moment.end_s and c.track.end_s >= moment.start_s})
     events = tuple((e.kind, home.media_s(us(e.start_s)), home.media_s(us(e.end_s)), home.media_s(us(e.key_s)),
-                    tuple(e.subjects), dict(e.facts)) for e in moment.events)
+                    tuple(e.subjects), tuple(sorted({p for t in e.tracks for p in pieces.get(t, (t,))})), dict(e.facts))
+                   for e in moment.events)
     return MomentRow(
         recording_id=home.id, camera_id=home.camera_id, kind=moment.kind, start_s=home.media_s(start_us),
         end_s=home.media_s(end_us), start_utc_us=start_us, end_utc_us=end_us, people=moment.people,

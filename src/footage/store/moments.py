@@ -81,9 +81,11 @@ def insert_moments(conn: sqlite3.Connection, recording_id: int, camera_id: int, 
              ",".join(m.labels), encode_spans((e.kind, e.duration_s) for e in m.events), ",".join(seen), m.key_s),
         )
         conn.executemany(
-            "INSERT INTO events (moment_id, kind, start_s, end_s, key_s, subjects, facts) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (moment_id, kind, start_s, end_s, key_s, subjects, tracks, facts)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (cursor.lastrowid, e.kind, e.start_s, e.end_s, e.key_s, json.dumps([local.get(s) for s in e.subjects]),
+                 json.dumps([local[t] for t in e.tracks if t in local]),
                  json.dumps(dict(e.facts)))
                 for e in m.events
             ],

@@ -257,10 +257,12 @@ MIGRATIONS: tuple[str, ...] = (
             WHERE camera_id = new.camera_id;
     END;
     """,
-    # 8: an event's key time (timeline seconds of its moment's home recording, as start_s), so a
-    # moment continued past the part found again keeps its earlier events whole
+    # 8: an event's key time (media seconds of its moment's recording, as start_s) and the tracks
+    # of its subjects (every piece), so a moment continued past the part found again keeps its
+    # earlier events whole and knows who they were about
     """
     ALTER TABLE events ADD COLUMN key_s REAL;
+    ALTER TABLE events ADD COLUMN tracks TEXT;
     """,
 )
 

@@ -211,8 +211,8 @@ class MomentRow:
     seen: str
     key_s: float
     ongoing: bool
-    #: kind, start_s, end_s, key_s, subjects, facts
-    events: tuple[tuple[str, float, float, float, tuple[int, ...], dict[str, float]], ...]
+    #: kind, start_s, end_s, key_s, subjects, the tracks of the subjects, facts
+    events: tuple[tuple[str, float, float, float, tuple[int, ...], tuple[int, ...], dict[str, float]], ...]
 
 
 _MOMENT_FIELDS = ("recording_id", "camera_id", "kind", "start_s", "end_s", "start_utc_us", "end_utc_us", "people",
@@ -239,16 +239,16 @@ def save_moment(conn: sqlite3.Connection, moment_id: int | None, row: MomentRow)
         conn.execute("DELETE FROM events WHERE moment_id = ?", (moment_id,))
         conn.execute("DELETE FROM embeddings WHERE moment_id = ?", (moment_id,))
     conn.executemany(
-        "INSERT INTO events (moment_id, kind, start_s, end_s, key_s, subjects, facts) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(moment_id, kind, start, end, key, json.dumps(list(subjects)), json.dumps(facts))
-         for kind, start, end, key, subjects, facts in row.events])
+        "INSERT INTO events (moment_id, kind, start_s, end_s, key_s, subjects, tracks, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(moment_id, kind, start, end, key, json.dumps(list(subjects)), json.dumps(list(tracks)), json.dumps(facts))
+         for kind, start, end, key, subjects, tracks, facts in row.events])
     return moment_id
 
 
 @dataclass(frozen=True)
 class StoredEvent:
     """A stored event of a moment, on the wall clock (microseconds), with the label of each
-    subject (the stored label of the track that names it)."""
+    subject (the stored label of the track that names it) and every track of its subjects."""
 
     moment_id: int
     kind: str
@@ -257,6 +257,7 @@ class StoredEvent:
     key_us: int
     subjects: tuple[int, ...]
     labels: tuple[str, ...]
+    tracks: tuple[int, ...]
     facts: dict[str, float]
 
 
@@ -272,7 +273,7 @@ def events_of(conn: sqlite3.Connection, moment_ids: Iterable[int]) -> list[Store
                    m.start_utc_us + CAST(round((e.end_s - m.start_s) * 1e6) AS INTEGER),
                    m.start_utc_us + CAST(round((COALESCE(e.key_s, (e.start_s + e.end_s) / 2) - m.start_s) * 1e6)
                                          AS INTEGER),
-                   e.subjects, e.facts
+                   e.subjects, e.facts, e.tracks
             FROM events e JOIN moments m ON m.id = e.moment_id
             WHERE e.moment_id IN ({",".join("?" * len(ids))}) ORDER BY e.moment_id, e.start_s, e.id""", ids).fetchall()
     subjects = [tuple(int(k) for k in json.loads(r[5]) if k is not None) for r in rows]
@@ -283,7 +284,8 @@ def events_of(conn: sqlite3.Connection, moment_ids: Iterable[int]) -> list[Store
         labels.update(conn.execute(f"SELECT id, label FROM tracks WHERE id IN ({','.join('?' * len(chunk))})",
                                    chunk).fetchall())
     return [StoredEvent(r[0], r[1], int(r[2]), int(r[3]), int(r[4]), keys,
-                        tuple(labels.get(k, "object") for k in keys), json.loads(r[6]))
+                        tuple(labels.get(k, "object") for k in keys), tuple(json.loads(r[7]) if r[7] else keys),
+                        json.loads(r[6]))
             for r, keys in zip(rows, subjects, strict=True)]
 
 

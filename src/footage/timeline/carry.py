@@ -16,12 +16,12 @@ All times are timeline seconds (:mod:`footage.timeline.clock`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from footage.types import Event
 
-__all__ = ["carry_events"]
+__all__ = ["carry_events", "stored_names"]
 
 
 #: how far apart (seconds) an event found again and a stored one may be and still be one: a
@@ -33,6 +33,35 @@ def _continues(frozen: Event, found: Event) -> bool:
     """Whether ``found`` is ``frozen`` seen again: same kind and subjects, overlapping."""
     return (frozen.kind == found.kind and frozen.subjects == found.subjects
             and frozen.start_s <= found.end_s + _TOUCH_S and found.start_s <= frozen.end_s + _TOUCH_S)
+
+
+def stored_names(frozen: Sequence[Event], found: Sequence[Event],
+                 pieces_of: Mapping[int, frozenset[int]]) -> dict[int, int]:
+    """The names the stored events give the objects found again, where those differ.
+
+    An object is named by its first track, and the part found again may not reach back to it:
+    an object the rules joined across an occlusion before the cut is found again from its piece
+    after the occlusion. ``pieces_of`` gives the index tracks of each subject found again; a
+    stored event's tracks are the pieces of its subjects. A subject found again is the stored
+    subject of an event of the same kind, in the same place among its subjects, whose pieces it
+    shares, when no stored event names it already."""
+    named = {k for e in frozen for k in e.subjects}
+    votes: dict[int, dict[int, int]] = {}
+    for new in found:
+        for old in frozen:
+            if new.kind != old.kind or len(new.subjects) != len(old.subjects) or new.subjects == old.subjects:
+                continue
+            pieces = set(old.tracks)
+            for mine, theirs in zip(new.subjects, old.subjects, strict=True):
+                if mine not in named and mine != theirs and pieces_of.get(mine, frozenset()) & pieces:
+                    votes.setdefault(mine, {}).setdefault(theirs, 0)
+                    votes[mine][theirs] += 1
+    names: dict[int, int] = {}
+    for mine, counts in sorted(votes.items()):
+        theirs = max(counts, key=lambda k: (counts[k], -k))
+        if theirs not in names.values():
+            names[mine] = theirs
+    return names
 
 
 def _grown(found: Event, start_s: float, end_s: float, key_s: float) -> Event:
