@@ -57,6 +57,20 @@ def test_still_stretches_decode_only_keyframes_and_the_start_of_motion_is_kept(m
     assert stats.decoded_frames == 100 + 4 + 14 * 25
 
 
+def test_a_still_end_of_file_decodes_only_its_last_keyframe_interval(make_clip: MakeClip) -> None:
+    # still from the start: 0-4 s decoded, keyframes probed at 4 and 12 s; at the end the
+    # packets since 12 s were never looked at. The last keyframe (18 s) is probed, shows the
+    # scene unchanged, and only 18-19 s is decoded, not all of 12-19 s
+    clip = make_clip("still.mp4", "-f", "lavfi", "-i", "color=c=0x707070:size=640x360:rate=25", "-vf",
+                     "noise=alls=6:allf=t", *h264(19))
+    with PyAVSource(clip) as source:
+        samples = list(source.samples())
+        stats = source.stats
+    assert stats.keyframe_probes == 3 and stats.replayed_gops == 0
+    assert stats.decoded_frames == 100 + 3 + 25
+    assert max(s.time_s for s in samples) >= 18.8  # the end is still looked at
+
+
 def test_a_large_change_wakes_the_reader_by_packet_size(make_clip: MakeClip) -> None:
     big_box = [
         "-f", "lavfi", "-i", "color=c=0x707070:size=640x360:rate=25",

@@ -10,7 +10,7 @@ from footage.timeline.carry import carry_events, stored_names
 from footage.timeline.chains import Piece, join_pieces
 from footage.timeline.clock import TIME_BASE
 from footage.timeline.link import link_boundary
-from footage.timeline.matching import Known, match_moments
+from footage.timeline.matching import Known, keeps_key, match_moments
 from footage.timeline.params import TimelineParams
 from footage.timeline.stretches import TimedRecording, stretches
 from footage.timeline.window import quiet_us, widen
@@ -120,3 +120,10 @@ def test_an_object_found_again_from_a_later_piece_keeps_its_stored_name() -> Non
     # an object the stored events name already keeps its name
     assert stored_names([*stored, Event("left", 2, 3, (12,), ("person",), (12,), 2.0)], found,
                         {12: frozenset({12})}) == {}
+
+
+def test_a_grown_moment_keeps_its_key_frame_until_its_key_moves_far() -> None:
+    minute = 60_000_000
+    assert keeps_key(5 * minute, 6 * minute, 0, 12 * minute)  # moved 1 min in 12
+    assert not keeps_key(1 * minute, 2 * minute, 0, 3 * minute)  # 1 min in 3
+    assert not keeps_key(5 * minute, 5 * minute, 6 * minute, 20 * minute)  # no longer inside it

@@ -146,7 +146,9 @@ class PyAVSource:
                 index = yield from self._replay(replay, index - len(replay))
         if scene.tail_unseen and not (stopped_at and self._unchanged_after(stopped_at, packets)):
             # the file (or window) ended inside a still stretch: what followed the last probe was
-            # never looked at, so decode it (at most one probe interval per file or window)
+            # never looked at, so decode it (at most one probe interval per file or window; one
+            # keyframe interval when the last keyframe shows the scene unchanged)
+            pending = self._unseen_tail(pending)
             index = yield from self._replay(pending, index - len(pending))
         index = yield from self._drain(index)
         self._check_complete(info, reached_end=stopped_at is None)
@@ -186,6 +188,18 @@ class PyAVSource:
             return False
         probe = self._probe(keyframe)
         return bool(probe) and not probe[-1].is_corrupt and not self._gate.changed(self._grey(probe[-1]))
+
+    def _unseen_tail(self, pending: list[Packet]) -> list[Packet]:
+        """At the end while still, the packets kept since the last probe that must be decoded.
+        The last keyframe among them is probed first, as a whole read would probe it next: when
+        it shows the scene unchanged, the stretch before it was as still as any between two
+        probes, and only the packets from it on are decoded."""
+        last = max((n for n, packet in enumerate(pending) if packet.is_keyframe), default=0)
+        if last == 0:
+            return pending
+        probe = self._probe(pending[last])
+        unchanged = bool(probe) and not probe[-1].is_corrupt and not self._gate.changed(self._grey(probe[-1]))
+        return pending[last:] if unchanged else pending
 
     def _probe(self, keyframe: Packet) -> list[VideoFrame]:
         """The frames of ``keyframe`` decoded alone (the decoder forgets it afterwards)."""

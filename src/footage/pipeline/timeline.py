@@ -30,7 +30,7 @@ from footage.timeline.carry import carry_events, stored_names
 from footage.timeline.chains import Chain, Piece, join_pieces, on_timeline
 from footage.timeline.clock import seconds, us
 from footage.timeline.link import link_boundary
-from footage.timeline.matching import Known, match_moments
+from footage.timeline.matching import Known, keeps_key, match_moments
 from footage.timeline.stretches import Stretch, TimedRecording, continues, stretches
 from footage.timeline.window import quiet_us, settle_us, widen
 from footage.types import Event, Moment, Span
@@ -253,7 +253,8 @@ def _store(conn: sqlite3.Connection, found: Sequence[Moment], chains: Sequence[C
            old: Sequence[StoredSpan], window: _Window, open_until: float, thumbnails: Path,
            anchor: TimelineRecording) -> TimelineChange:
     pieces = {c.track.track_id: c.pieces for c in chains}
-    rows = [_row(m, pieces, chains, members, ongoing=m.end_s >= open_until) for m in found]
+    rows = [_row(m, _recording_at(conn, members, us(m.start_s)), pieces, chains, ongoing=m.end_s >= open_until)
+            for m in found]
     ids = match_moments([Known(o.start_us, o.end_us, o.tracks, o.id) for o in old],
                         [Known(r.start_utc_us, r.end_utc_us, frozenset(r.tracks)) for r in rows])
     before = {o.id: o for o in old}
@@ -271,7 +272,11 @@ def _store(conn: sqlite3.Connection, found: Sequence[Moment], chains: Sequence[C
         if not row.ongoing and (was is None or was.ongoing):
             ended.append(moment_id)
         key_us = us(moment.key_s)
-        if was is None or was.key_us != key_us or was.keyframe is None or was.description != row.description \
+        if was is not None and was.keyframe is not None and was.key_us is not None and was.kind == row.kind \
+                and was.recording_id == row.recording_id and was.key_us != key_us \
+                and keeps_key(was.key_us, key_us, row.start_utc_us, row.end_utc_us):
+            store.set_key(conn, moment_id, row.key_s + (was.key_us - key_us) / 1e6)  # the frame drawn stands
+        elif was is None or was.key_us != key_us or was.keyframe is None or was.kind != row.kind \
                 or was.recording_id != row.recording_id:
             draw.append((moment_id, moment, key_us, row.recording_id, was.keyframe if was else None))
     store.delete_moments(conn, before)
@@ -291,10 +296,20 @@ def _home(members: Sequence[TimelineRecording], at_us: int) -> TimelineRecording
     return max(started, key=lambda r: (r.start_us, r.id)) if started else members[0]
 
 
-def _row(moment: Moment, pieces: dict[int, tuple[int, ...]], chains: Sequence[Chain],
-         members: Sequence[TimelineRecording], *, ongoing: bool) -> MomentRow:
+def _recording_at(conn: sqlite3.Connection, members: Sequence[TimelineRecording], at_us: int) -> TimelineRecording:
+    """:func:`_home`, also for a time before the part read (a moment carried across the cut
+    starts, and may have its key time, in a recording read no more)."""
+    if at_us >= members[0].start_us:
+        return _home(members, at_us)
+    earlier = [r for r in store.recordings_near(conn, members[0].camera_id, at_us, at_us)
+               if r.trusted and r.start_us <= at_us]
+    return _home(earlier, at_us) if earlier else members[0]
+
+
+def _row(moment: Moment, home: TimelineRecording, pieces: dict[int, tuple[int, ...]], chains: Sequence[Chain], *,
+         ongoing: bool) -> MomentRow:
+    """The moment as the index stores it, in media seconds of ``home``, the recording it starts in."""
     start_us, end_us = us(moment.start_s), us(moment.end_s)
-    home = _home(members, start_us)
     seen = sorted({c.track.label for c in chains
                    if c.track.start_s <= moment.end_s and c.track.end_s >= moment.start_s})
     events = tuple((e.kind, home.media_s(us(e.start_s)), home.media_s(us(e.end_s)), home.media_s(us(e.key_s)),
@@ -314,16 +329,17 @@ def _draw(conn: sqlite3.Connection, draw: Sequence[tuple[int, Moment, int, int, 
     """Draw the key frames of new and changed moments, each from the recording its key time is in."""
     wanted: dict[int, list[tuple[float, Moment, Path]]] = {}
     targets: dict[Path, tuple[int, str | None]] = {}
+    sources: dict[int, TimelineRecording] = {}
     for moment_id, moment, key_us, home_id, previous in draw:
-        source = _home(members, key_us)
+        source = _recording_at(conn, members, key_us)
+        sources[source.id] = source
         target = thumbnails / str(home_id) / f"moment-{moment_id}-{key_us}.jpg"
         target.parent.mkdir(parents=True, exist_ok=True)
         wanted.setdefault(source.id, []).append((source.media_s(key_us), moment, target))
         targets[target] = (moment_id, previous)
-    by_id = {r.id: r for r in members}
     written: set[Path] = set()
     for recording_id, items in wanted.items():
-        written |= write_keyframe_files(Path(by_id[recording_id].path), items)
+        written |= write_keyframe_files(Path(sources[recording_id].path), items)
     for target, (moment_id, previous) in targets.items():
         store.set_keyframe(conn, moment_id, str(target) if target in written else None)
         if previous and previous != str(target):

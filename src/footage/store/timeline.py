@@ -32,6 +32,7 @@ __all__ = [
     "recording",
     "recordings_near",
     "save_moment",
+    "set_key",
     "set_keyframe",
     "track_spans",
     "tracks_in",
@@ -175,18 +176,19 @@ class StoredSpan:
     recording_id: int
     description: str
     seen: frozenset[str] = frozenset()
+    kind: str = ""
 
 
 def moments_near(conn: sqlite3.Connection, camera_id: int, lo_us: int, hi_us: int) -> list[StoredSpan]:
     """The camera's stored moments that overlap ``[lo_us, hi_us]``."""
     rows = conn.execute(
         """SELECT m.id, m.start_utc_us, m.end_utc_us, m.tracks, m.ongoing, m.keyframe, m.key_s, m.start_s,
-                  m.recording_id, m.description, m.seen
+                  m.recording_id, m.description, m.seen, m.kind
            FROM moments m WHERE m.camera_id = ? AND m.end_utc_us >= ? AND m.start_utc_us <= ?""",
         (camera_id, lo_us, hi_us)).fetchall()
     return [StoredSpan(r[0], r[1], r[2], frozenset(json.loads(r[3])), bool(r[4]), r[5],
                        r[1] + round((r[6] - r[7]) * 1e6) if r[6] is not None else None, r[8], r[9],
-                       frozenset(filter(None, (r[10] or "").split(",")))) for r in rows]
+                       frozenset(filter(None, (r[10] or "").split(","))), r[11]) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -304,6 +306,11 @@ def chain_heads(conn: sqlite3.Connection, track_ids: Iterable[int]) -> dict[int,
                 SELECT track_id, at FROM back WHERE previous IS NULL""", chunk).fetchall()
         heads.update((int(a), int(b)) for a, b in rows)
     return heads
+
+
+def set_key(conn: sqlite3.Connection, moment_id: int, key_s: float) -> None:
+    """Set a moment's key time (media seconds of its recording), keeping its key frame."""
+    conn.execute("UPDATE moments SET key_s = ? WHERE id = ?", (key_s, moment_id))
 
 
 def set_keyframe(conn: sqlite3.Connection, moment_id: int, path: str | None) -> None:

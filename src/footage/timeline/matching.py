@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Known", "match_moments"]
+__all__ = ["Known", "keeps_key", "match_moments"]
 
 
 @dataclass(frozen=True)
@@ -38,3 +38,16 @@ def match_moments(stored: Sequence[Known], found: Sequence[Known]) -> list[int |
             ids[n] = old_id
             taken.add(old_id)
     return ids
+
+
+#: how far a grown moment's key time may move, as a share of its length, before its key frame is
+#: drawn again
+KEY_DRIFT = 0.25
+
+
+def keeps_key(old_key_us: int, new_key_us: int, start_us: int, end_us: int) -> bool:
+    """Whether a moment that grew keeps the key frame drawn before: the old key time is still
+    inside it and within :data:`KEY_DRIFT` of its length from the new one. A moment that grows
+    by a minute a segment would otherwise be drawn again every minute (its middle moves); this
+    way a long one is drawn a few times in all."""
+    return start_us <= old_key_us <= end_us and abs(new_key_us - old_key_us) <= KEY_DRIFT * (end_us - start_us)
