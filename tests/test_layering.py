@@ -27,6 +27,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     for name, deps in {
         "media": (),
         "detect": (),
+        "pose": (),
+        "people": (),
         "embed": ("search",),
         "track": ("detect",),
         "events": (),
@@ -49,7 +51,7 @@ GATHERING = {"__init__": frozenset(ALLOWED), "__main__": frozenset({"cli"})}
 #: libraries that do I/O or run models: the core packages reason about data and import none
 HEAVY = ("av", "onnxruntime", "sqlite3", "fastapi", "starlette", "ray", "uvicorn", "paho", "PIL", "jinja2")
 #: pure packages and modules: decisions over data, unit-tested without files, models or servers
-CORE = ("footage.events", "footage.search", "footage.track", "footage.timeline", "footage.export.plan", "footage.export.heads",
+CORE = ("footage.events", "footage.people", "footage.search", "footage.track", "footage.timeline", "footage.export.plan", "footage.export.heads",
         "footage.export.flicker", "footage.web.timeline", "footage.types", "footage.time", "footage.errors")
 MAX_LINES = 400
 

@@ -16,6 +16,7 @@ from footage.types import Frame
 SHIPPED = {
     ("footage.detect.models", "yolox_nano_dyn.onnx"): "b9b62e84b2a830c784716aa3e053c757393eb3bbd93acd9d90fcd4baa3ae4b3a",
     ("footage.detect.models", "coco_classes.txt"): "634a1132eb33f8091d60f2c346ababe8b905ae08387037aed883953b7329af84",
+    ("footage.pose.models", "movenet_lightning.onnx"): "1112eb74fbf4184147ffdcdc3b74b37d99a93bc7e82dd7f653080f778c7eb2b9",
     ("footage.sample", "one-by-one-person-detection.mp4"): "a5964aa259099a482a8b360ffc2c57b5a30f84d5919236a4dad01f8e929ac07c",
 }
 
@@ -31,6 +32,9 @@ def test_shipped_files_match_their_provenance(package: str, name: str) -> None:
 def test_licences_ship_beside_the_files() -> None:
     models = resources.files("footage.detect.models")
     assert "Apache License" in models.joinpath("LICENSE-Apache-2.0.txt").read_text()
+    pose = resources.files("footage.pose.models")
+    assert "Apache License" in pose.joinpath("LICENSE-Apache-2.0.txt").read_text()
+    assert "MIT License" in pose.joinpath("LICENSE.human-models-MIT.txt").read_text()
     sample = resources.files("footage.sample")
     assert "Attribution 4.0" in sample.joinpath("LICENSE_CC-BY-4.0.txt").read_text()
 

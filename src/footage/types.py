@@ -22,7 +22,8 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
-    "Detections", "Event", "Frame", "KeyBox", "Moment", "RecordingInfo", "ScoreInput", "Span", "Track", "TrackBox", "box_at",
+    "KEYPOINTS", "Detections", "Event", "Frame", "KeyBox", "Moment", "Pose", "RecordingInfo", "ScoreInput", "Span", "Track",
+    "TrackBox", "box_at",
 ]
 
 FloatArray = npt.NDArray[np.float32]
@@ -204,6 +205,36 @@ class KeyBox:
     name: str
     label: str
     xyxy: tuple[float, float, float, float]
+
+
+#: the 17 body keypoints of a :class:`Pose`, in the COCO order pose models use
+KEYPOINTS: tuple[str, ...] = (
+    "nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder",
+    "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip", "left_knee",
+    "right_knee", "left_ankle", "right_ankle",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Pose:
+    """Where the body of one person is: ``keypoints`` (17, 3) float32, one row per name of
+    :data:`KEYPOINTS`: x and y in original-frame pixels and the model's score (0-1) that the
+    point is where it says. ``box`` is the person box the pose was found in."""
+
+    keypoints: FloatArray
+    box: Box
+
+    def __post_init__(self) -> None:
+        keypoints = np.asarray(self.keypoints, dtype=np.float32)
+        if keypoints.shape != (len(KEYPOINTS), 3):
+            raise ValueError(f"Pose.keypoints has shape {keypoints.shape}, expected ({len(KEYPOINTS)}, 3)")
+        keypoints.setflags(write=False)
+        object.__setattr__(self, "keypoints", keypoints)
+
+    def point(self, name: str, min_score: float = 0.0) -> tuple[float, float] | None:
+        """Where keypoint ``name`` is, or None when the model is less sure than ``min_score``."""
+        x, y, score = self.keypoints[KEYPOINTS.index(name)]
+        return (float(x), float(y)) if score >= min_score else None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The pose model shipped with footage (see PROVENANCE.md beside it)."""

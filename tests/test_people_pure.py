@@ -1,0 +1,82 @@
+"""The pure people rules: the ground line, posture from its cues, colour names."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from footage.people.colours import colour_name, to_lab
+from footage.people.ground import fit_ground
+from footage.people.motion import speed_at, walking_boxes
+from footage.people.posture import PostureParams, posture_of
+from footage.types import KEYPOINTS, Pose
+
+
+def test_the_ground_line_is_learned_through_outliers() -> None:
+    rng = np.random.default_rng(3)
+    feet = rng.uniform(150, 450, 200)
+    heights = 0.4 * feet - 20 + rng.normal(0, 2, 200)
+    heights[:15] *= 0.5  # half-hidden people and two-in-one boxes
+    ground = fit_ground(feet, heights)
+    assert ground is not None and ground.slope == pytest.approx(0.4, abs=0.02)
+    assert ground.upright_height(300) == pytest.approx(100, abs=3)
+    assert ground.upright_height(900) is None  # far beyond where anyone walked
+    assert fit_ground(feet[:10], heights[:10]) is None  # too few to learn from
+
+
+def test_a_level_floor_seen_along_its_length_gives_a_flat_line() -> None:
+    feet = np.full(60, 300.0) + np.arange(60) % 5
+    ground = fit_ground(feet, np.full(60, 120.0))
+    assert ground is not None and ground.slope == 0 and ground.upright_height(302) == pytest.approx(120)
+
+
+def _pose(**points: tuple[float, float]) -> Pose:
+    keypoints = np.zeros((len(KEYPOINTS), 3), np.float32)
+    for name, (x, y) in points.items():
+        keypoints[KEYPOINTS.index(name)] = (x, y, 0.9)
+    return Pose(keypoints, (0, 0, 100, 100))
+
+
+def test_posture_from_the_ground_line_and_motion() -> None:
+    box = (100.0, 100.0, 140.0, 200.0)  # 100 px tall
+    assert posture_of(box, 0.0, 140.0, None).name == "sitting"  # 0.71 of upright, still
+    assert posture_of(box, 0.0, 170.0, None).name == "crouching"  # 0.59
+    assert posture_of(box, 0.8, 140.0, None).name == "walking"  # low but walking: a child
+    assert posture_of(box, 0.05, 100.0, None).name == "standing"
+    assert posture_of(box, 0.5, 100.0, None).name == "walking"
+    assert posture_of((0.0, 0.0, 200.0, 60.0), 0.0, None, None).name == "lying"
+
+
+def test_posture_from_the_pose_where_no_ground_line_is_known() -> None:
+    box = (0.0, 0.0, 100.0, 150.0)
+    seated = _pose(left_shoulder=(40, 20), right_shoulder=(60, 20), left_hip=(40, 70), right_hip=(60, 70),
+                   left_knee=(90, 75), right_knee=(95, 78))
+    upright = _pose(left_shoulder=(40, 20), right_shoulder=(60, 20), left_hip=(40, 70), right_hip=(60, 70),
+                    left_knee=(42, 110), right_knee=(58, 110))
+    flat = _pose(left_shoulder=(10, 50), right_shoulder=(10, 60), left_hip=(70, 52), right_hip=(70, 62))
+    assert posture_of(box, 0.0, None, seated).name == "sitting"
+    assert posture_of(box, 0.0, None, upright).name == "standing"
+    assert posture_of(box, 0.0, None, flat).name == "lying"
+    found = posture_of(box, 0.0, None, seated)
+    assert 0.5 <= found.confidence <= 1 and found.cue == "pose"
+    with pytest.raises(ValueError):
+        PostureParams(seated_ratio=0.5, crouch_ratio=0.6)
+
+
+def test_speed_is_in_body_heights_a_second() -> None:
+    times = np.arange(0, 3, 0.2)
+    xyxy = np.stack([100 + 50 * times, np.full_like(times, 100), 140 + 50 * times, np.full_like(times, 200)], 1)
+    assert speed_at(times, xyxy, 7) == pytest.approx(0.5)  # 50 px/s, 100 px tall
+    assert walking_boxes(times, xyxy, frame_height=480) == list(range(len(times)))
+    assert walking_boxes(times, xyxy, frame_height=200) == []  # the feet are cut off by the frame's edge
+    assert speed_at(times[:2], xyxy[:2], 0) is None
+
+
+@pytest.mark.parametrize(("rgb", "name"), [
+    ((20, 20, 20), "black"), ((240, 240, 240), "white"), ((128, 128, 128), "grey"), ((200, 30, 30), "red"),
+    ((40, 80, 200), "blue"), ((20, 30, 90), "dark blue"), ((40, 160, 60), "green"), ((230, 210, 40), "yellow"),
+    ((100, 60, 30), "brown"), ((240, 140, 20), "orange"), ((120, 40, 140), "purple"), ((245, 170, 200), "pink"),
+])
+def test_colours_are_named_as_people_name_them(rgb: tuple[int, int, int], name: str) -> None:
+    lightness, a, b = to_lab(np.array([[rgb]], np.uint8))[0, 0]
+    assert colour_name(float(lightness), float(a), float(b)) == name
