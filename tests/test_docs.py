@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 def test_every_setting_is_documented() -> None:
     doc = (REPO / "docs" / "config.md").read_text()
     settings = Settings()
-    for table in ("ingest", "detect", "track", "keep", "events", "search", "web"):
+    for table in ("ingest", "detect", "track", "keep", "events", "search", "web", "timeline", "pose"):
         assert f"## `[{table}]`" in doc, table
         section = doc.split(f"## `[{table}]`", 1)[1].split("\n## ", 1)[0]
         for field in dataclasses.fields(getattr(settings, table)):
@@ -23,7 +23,7 @@ def test_every_setting_is_documented() -> None:
 def test_documented_defaults_match_the_code() -> None:
     doc = (REPO / "docs" / "config.md").read_text()
     settings = Settings()
-    for table in ("ingest", "track", "keep", "events", "search", "web"):
+    for table in ("ingest", "track", "keep", "events", "search", "web", "timeline", "pose"):
         for field in dataclasses.fields(getattr(settings, table)):
             value = getattr(getattr(settings, table), field.name)
             if isinstance(value, tuple):

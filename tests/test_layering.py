@@ -39,7 +39,7 @@ ALLOWED: dict[str, frozenset[str]] = {
         "scale": ("detect", "ingest", "track", "store"),
         "timeline": ("events", "scale"),
         "pipeline": ("media", "detect", "embed", "track", "events", "search", "ingest", "store", "export", "scale",
-                     "timeline"),
+                     "timeline", "pose", "people"),
         "live": ("media", "detect", "ingest", "store", "pipeline"),
         "web": ("media", "detect", "events", "search", "ingest", "store", "export", "pipeline", "live"),
     }.items()
@@ -51,7 +51,8 @@ GATHERING = {"__init__": frozenset(ALLOWED), "__main__": frozenset({"cli"})}
 #: libraries that do I/O or run models: the core packages reason about data and import none
 HEAVY = ("av", "onnxruntime", "sqlite3", "fastapi", "starlette", "ray", "uvicorn", "paho", "PIL", "jinja2")
 #: pure packages and modules: decisions over data, unit-tested without files, models or servers
-CORE = ("footage.events", "footage.people", "footage.search", "footage.track", "footage.timeline", "footage.export.plan", "footage.export.heads",
+CORE = ("footage.events", "footage.people", "footage.search", "footage.track", "footage.timeline", "footage.export.plan",
+        "footage.export.heads",
         "footage.export.flicker", "footage.web.timeline", "footage.types", "footage.time", "footage.errors")
 MAX_LINES = 400
 

@@ -1,6 +1,6 @@
 """Settings: one typed, frozen schema, and the only place a settings file is parsed.
 
-A settings file is TOML with up to eight tables, each optional::
+A settings file is TOML with up to nine tables, each optional::
 
     timezone = "Europe/Berlin"      # how to read times without a zone (file names, --start)
 
@@ -19,6 +19,8 @@ A settings file is TOML with up to eight tables, each optional::
     index_roots = ["/srv/cameras"]
     [timeline]                      # footage.timeline.params.TimelineParams
     join_gap_s = 5.0
+    [pose]                          # footage.pose.params.PoseParams
+    every_s = 1.0
 
 Unknown tables or keys, and values of the wrong type, raise :class:`ConfigError`. Every setting
 is documented in ``docs/config.md`` (a test checks that none is missing).
@@ -39,6 +41,7 @@ from footage.errors import ConfigError
 from footage.events.params import EventParams
 from footage.ingest.params import SourceParams
 from footage.labels import DEFAULT_CLASSES
+from footage.pose.params import PoseParams
 from footage.search.params import SearchParams
 from footage.timeline.params import TimelineParams
 from footage.track.params import ByteTrackParams
@@ -102,6 +105,7 @@ class Settings:
     search: SearchParams = field(default_factory=SearchParams)
     web: WebParams = field(default_factory=WebParams)
     timeline: TimelineParams = field(default_factory=TimelineParams)
+    pose: PoseParams = field(default_factory=PoseParams)
     timezone: str | None = None
 
     def zone(self) -> tzinfo:
@@ -128,7 +132,7 @@ T = TypeVar("T")
 
 _TABLES: dict[str, type] = {
     "ingest": SourceParams, "detect": DetectParams, "track": ByteTrackParams, "keep": TrackFilterParams,
-    "events": EventParams, "search": SearchParams, "web": WebParams, "timeline": TimelineParams,
+    "events": EventParams, "search": SearchParams, "web": WebParams, "timeline": TimelineParams, "pose": PoseParams,
 }
 
 

@@ -22,8 +22,8 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
-    "KEYPOINTS", "Detections", "Event", "Frame", "KeyBox", "Moment", "Pose", "RecordingInfo", "ScoreInput", "Span", "Track",
-    "TrackBox", "box_at",
+    "KEYPOINTS", "Detections", "Event", "Frame", "KeyBox", "Moment", "Pose", "PostureSpan", "RecordingInfo", "ScoreInput",
+    "Span", "Track", "TrackBox", "TrackPose", "box_at",
 ]
 
 FloatArray = npt.NDArray[np.float32]
@@ -112,6 +112,17 @@ class TrackBox:
 
 
 @dataclass(frozen=True)
+class PostureSpan:
+    """A person's ``posture`` (one of :data:`footage.people.posture.POSTURES`) from ``start_pts``
+    to ``end_pts`` (the time base of their track), with the mean confidence of its samples."""
+
+    posture: str
+    start_pts: int
+    end_pts: int
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Track:
     """One object followed through one recording: the one track type from the tracker to the
     rules, the index, the web overlay and redaction.
@@ -128,6 +139,8 @@ class Track:
     last_pts: int
     time_base: Fraction
     boxes: tuple[TrackBox, ...]
+    #: a person's posture over time, where it was read (empty: not read, or not a person)
+    postures: tuple[PostureSpan, ...] = ()
 
     @property
     def duration_s(self) -> float:
@@ -235,6 +248,17 @@ class Pose:
         """Where keypoint ``name`` is, or None when the model is less sure than ``min_score``."""
         x, y, score = self.keypoints[KEYPOINTS.index(name)]
         return (float(x), float(y)) if score >= min_score else None
+
+
+@dataclass(frozen=True)
+class TrackPose:
+    """A tracked person's pose at ``pts`` (the time base of their track), and the colours of the
+    clothing on the torso (``upper``) and legs (``lower``) read there (None: not read)."""
+
+    pts: int
+    pose: Pose
+    upper: str | None = None
+    lower: str | None = None
 
 
 @dataclass(frozen=True)

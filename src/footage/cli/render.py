@@ -9,6 +9,7 @@ from datetime import datetime
 from footage.events.describe import say_duration
 from footage.pipeline.search import SearchReport
 from footage.store.records import IndexedMoment, IndexedTrack, IndexStatus
+from footage.time import utc_from_us
 from footage.types import Moment
 
 __all__ = [
@@ -48,10 +49,28 @@ def tracks_table(tracks: Sequence[IndexedTrack]) -> str:
         return "no tracks match"
     rows = [
         (t.id, t.track.label, t.camera, t.first_utc.strftime("%Y-%m-%d %H:%M:%S"), _duration(t.duration_s),
-         round(t.confidence, 2), t.recording.rsplit("/", 1)[-1])
+         round(t.confidence, 2), _wore(t), _longest_posture(t), t.recording.rsplit("/", 1)[-1])
         for t in tracks
     ]
-    return table(("id", "label", "camera", "first seen (UTC)", "present", "conf", "recording"), rows)
+    return table(("id", "label", "camera", "first seen (UTC)", "present", "conf", "wore", "mostly", "recording"), rows)
+
+
+def _wore(track: IndexedTrack) -> str:
+    """``red top, blue bottoms`` (empty when no colour was read)."""
+    parts = [f"{track.upper_colour} top" if track.upper_colour else "",
+             f"{track.lower_colour} bottoms" if track.lower_colour else ""]
+    return ", ".join(p for p in parts if p)
+
+
+def _longest_posture(track: IndexedTrack) -> str:
+    """The posture the person spent longest in, with how long (``sitting 12:03``)."""
+    total: dict[str, int] = {}
+    for name, start, end, _ in track.postures:
+        total[name] = total.get(name, 0) + end - start
+    if not total:
+        return ""
+    name = max(total, key=total.__getitem__)
+    return f"{name} {_duration(total[name] / 1e6)}"
 
 
 def tracks_json(tracks: Sequence[IndexedTrack]) -> str:
@@ -63,6 +82,10 @@ def tracks_json(tracks: Sequence[IndexedTrack]) -> str:
                 "first_s": float(t.track.first_pts * t.track.time_base), "last_s": float(t.track.last_pts * t.track.time_base),
                 "duration_s": round(t.duration_s, 3), "confidence": round(t.confidence, 4),
                 "boxes": t.box_count, "thumbnail": t.thumbnail,
+                "upper_colour": t.upper_colour, "lower_colour": t.lower_colour,
+                "postures": [{"posture": name, "start_utc": iso(utc_from_us(start)), "end_utc": iso(utc_from_us(end)),
+                              "duration_s": round((end - start) / 1e6, 1), "confidence": confidence}
+                             for name, start, end, confidence in t.postures],
             }
             for t in tracks
         ],

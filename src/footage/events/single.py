@@ -13,7 +13,7 @@ from footage.events.runs import Run, runs, stays
 from footage.events.subjects import Subject, about
 from footage.types import Event, Span
 
-__all__ = ["appearances", "arrived", "lingering", "parked", "sitting", "vehicle_stops"]
+__all__ = ["appearances", "arrived", "lingering", "parked", "sitting", "sitting_by_box", "vehicle_stops"]
 
 
 def appearances(subject: Subject, span: Span, params: EventParams) -> Iterator[Event]:
@@ -38,11 +38,34 @@ def lingering(person: Subject, params: EventParams) -> Iterator[Event]:
 
 
 def sitting(person: Subject, params: EventParams) -> Iterator[Event]:
-    """``sat_or_crouched``: while the person stays in one place, the box is markedly shorter
-    than when they walked in (height <= ``sit_ratio`` of it) for at least ``sit_s``. A person who
-    is already seated when first seen has no standing height to compare with: then a box at most
-    ``sit_aspect`` times as high as it is wide counts as seated. A heuristic from box geometry
-    alone; see docs/events.md for when it is fooled."""
+    """``sat_or_crouched``: the person's posture, as read while indexing (the pose, and the
+    height against the ground line: :mod:`footage.people.posture`), was sitting or crouching for
+    at least ``sit_s``. Where no posture was read, the box heuristic of :func:`sitting_by_box`."""
+    if not person.postures:
+        yield from sitting_by_box(person, params)
+        return
+    low = sorted((start, end, name) for name, start, end in person.postures if name in ("sitting", "crouching"))
+    joined: list[list[float]] = []
+    crouched: list[float] = []
+    for start, end, name in low:
+        if joined and start - joined[-1][1] <= 2 * params.step_s:
+            joined[-1][1] = max(joined[-1][1], end)
+            crouched[-1] += (end - start) if name == "crouching" else 0.0
+        else:
+            joined.append([start, end])
+            crouched.append((end - start) if name == "crouching" else 0.0)
+    for (start, end), crouching in zip(joined, crouched, strict=True):
+        if end - start >= params.sit_s:
+            yield about("sat_or_crouched", (person,), start, end, (start + end) / 2, duration_s=end - start,
+                        crouched_share=crouching / (end - start))
+
+
+def sitting_by_box(person: Subject, params: EventParams) -> Iterator[Event]:
+    """``sat_or_crouched`` from box geometry alone: while the person stays in one place, the box
+    is markedly shorter than when they walked in (height <= ``sit_ratio`` of it) for at least
+    ``sit_s``. A person who is already seated when first seen has no standing height to compare
+    with: then a box at most ``sit_aspect`` times as high as it is wide counts as seated. See
+    docs/events.md for when it is fooled."""
     min_len = max(1, round(params.sit_s / params.step_s))
     before = max(1, round(3.0 / params.step_s))
     for i0, i1 in stays(person.foot, params.linger_radius * person.height, min_len):

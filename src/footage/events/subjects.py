@@ -47,6 +47,8 @@ class Subject:
     k0: int
     step_s: float
     xyxy: FloatArray
+    #: a person's posture over time, as read while indexing: (posture, start_s, end_s)
+    postures: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def k1(self) -> int:
@@ -174,6 +176,8 @@ def make_subjects(tracks: Sequence[Track], params: EventParams) -> list[Subject]
         subjects.append(Subject(
             key=chain[0].track_id, label=chain[0].label, track_ids=tuple(t.track_id for t in chain),
             k0=k0, step_s=params.step_s, xyxy=_median_filter(resampled, window),
+            postures=tuple((p.posture, float(p.start_pts * t.time_base), float(p.end_pts * t.time_base))
+                           for t in chain for p in t.postures),
         ))
     return subjects
 

@@ -33,7 +33,14 @@ POSTURES: tuple[str, ...] = ("standing", "walking", "sitting", "crouching", "lyi
 
 @dataclass(frozen=True)
 class PostureParams:
-    """The thresholds of :func:`posture_of`; ``docs/config.md`` says why each is what it is."""
+    """The thresholds of :func:`posture_of`. ``walk_speed``: body heights a second (0.15, about a
+    quarter of a metre a second: slower is shifting on the spot, and a walk seen along the view
+    moves that little); ``still_speed``: a low box moving faster is a child walking, not a person
+    seated; ``seated_ratio``, ``crouch_ratio``: of the upright height where the feet are (seated
+    on a chair about 0.7, squatting about 0.6 of stature); ``lying_aspect``: a box less tall than
+    this times its width; ``thigh_angle``, ``torso_lying_angle``: degrees from vertical of the
+    hip-to-knee and shoulder-to-hip lines; ``min_score``: the pose model's score a keypoint
+    needs to count."""
 
     walk_speed: float = 0.15
     seated_ratio: float = 0.8

@@ -17,7 +17,9 @@ from footage.detect.base import Detector
 from footage.errors import MediaError
 from footage.ingest.source import PyAVSource
 from footage.pipeline.ordered import detect_in_order
+from footage.pipeline.people import PoseLooker
 from footage.pipeline.prefetch import prefetch
+from footage.pose import shared_pose_estimator
 from footage.scale.chunks import Chunk
 from footage.track.bytetrack import ByteTracker
 from footage.track.recorder import FinishedTrack, TrackRecorder
@@ -55,6 +57,7 @@ def analyse_chunk(path: Path, chunk: Chunk, settings: Settings, detector: Detect
         tracker = ByteTracker(settings.track, step_s=1.0 / settings.ingest.detect_fps)
         recorder = TrackRecorder(detector.class_names, source.info.time_base,
                                  min_confidence=settings.keep.min_track_confidence, min_boxes=settings.keep.min_track_boxes)
+        looker = _pose_looker(settings, detector)
         first_s: float | None = None
         last_sample_s: float | None = None
         damage: str | None = None
@@ -70,10 +73,24 @@ def analyse_chunk(path: Path, chunk: Chunk, settings: Settings, detector: Detect
                     tracker.hold(sample.time_s)
                     recorder.still_present(tracker.visible_ids(), sample.pts)
                 else:
-                    recorder.add(sample.frame, tracker.update(detections, sample.time_s))
+                    update = tracker.update(detections, sample.time_s)
+                    recorder.add(sample.frame, update)
+                    if looker is not None:
+                        recorder.add_poses(looker.look(sample.frame, update.tracked))
                 if on_progress is not None:
                     on_progress(sample.time_s)
         except MediaError as exc:
             damage = exc.reason
         tracker.finish()
         return ChunkResult(chunk, tuple(recorder.finish()), first_s, source.stats.last_time_s, last_sample_s, damage)
+
+
+def _pose_looker(settings: Settings, detector: Detector) -> PoseLooker | None:
+    """Who looks at people's poses in this chunk: None with pose off, no pose model, or a
+    detector that finds no people."""
+    if not settings.pose.enabled or "person" not in detector.class_names:
+        return None
+    estimator = shared_pose_estimator(settings.pose.model)
+    if estimator is None:
+        return None
+    return PoseLooker(estimator, settings.pose, detector.class_names.index("person"))

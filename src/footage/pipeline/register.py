@@ -56,6 +56,8 @@ class Registered:
     clock: WallClock
     duration_s: float
     started: float
+    #: frame height in pixels (0: not known)
+    height: int = 0
 
 
 def probe_recording(path: Path, *, conn: sqlite3.Connection, settings: Settings, camera: str) -> Probe | FileOutcome:
@@ -116,7 +118,7 @@ def register_recording(probe: Probe, *, conn: sqlite3.Connection, settings: Sett
         conn, camera_id=probe.camera_id, info=info, mtime_ns=stat.st_mtime_ns, content_hash=content_hash,
         clock=clock, settings=settings.as_dict(),
     )
-    return Registered(path, probe.camera, probe.camera_id, recording_id, clock, info.duration_s, started)
+    return Registered(path, probe.camera, probe.camera_id, recording_id, clock, info.duration_s, started, info.height)
 
 
 def _overlap(conn: sqlite3.Connection, probe: Probe, clock: WallClock, settings: Settings) -> str | None:

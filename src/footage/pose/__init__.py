@@ -7,12 +7,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
-from footage.errors import ConfigError
+from footage.errors import ConfigError, ModelError
 from footage.pose.base import PoseEstimator
 
-__all__ = ["ESTIMATORS", "PoseEstimator", "load_pose_estimator"]
+__all__ = ["ESTIMATORS", "PoseEstimator", "load_pose_estimator", "shared_pose_estimator"]
+
+log = logging.getLogger(__name__)
 
 
 def _movenet() -> PoseEstimator:
@@ -32,3 +35,19 @@ def load_pose_estimator(name: str = "movenet") -> PoseEstimator:
     except KeyError:
         raise ConfigError(f"unknown pose model {name!r}; known: {', '.join(ESTIMATORS)}") from None
     return factory()
+
+
+_loaded: dict[str, PoseEstimator | None] = {}
+
+
+def shared_pose_estimator(name: str) -> PoseEstimator | None:
+    """The estimator ``name``, loaded once per process (every chunk and file indexed by it
+    shares it), or None when its model cannot be loaded: then one warning says so and indexing
+    goes on without pose."""
+    if name not in _loaded:
+        try:
+            _loaded[name] = load_pose_estimator(name)
+        except (ModelError, ConfigError) as exc:
+            log.warning("no pose (%s): posture falls back to the box's shape", exc)
+            _loaded[name] = None
+    return _loaded[name]

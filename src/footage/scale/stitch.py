@@ -214,7 +214,9 @@ def _join(earlier: FinishedTrack, later: FinishedTrack, boundary_s: float) -> Fi
     confidence = (earlier.confidence * len(before) + later.confidence * len(after)) / weight if weight else earlier.confidence
     best, other = (later, earlier) if later.confidence > earlier.confidence else (earlier, later)
     thumbnail = best.thumbnail if best.thumbnail is not None else other.thumbnail
-    return FinishedTrack(track, confidence, thumbnail)
+    poses = tuple(p for p in earlier.poses if _seconds(earlier.track, p.pts) < boundary_s) + \
+        tuple(p for p in later.poses if _seconds(later.track, p.pts) >= boundary_s)
+    return FinishedTrack(track, confidence, thumbnail, poses)
 
 
 def _in_time_base(finished: FinishedTrack, time_base: Fraction) -> FinishedTrack:
@@ -230,7 +232,7 @@ def _in_time_base(finished: FinishedTrack, time_base: Fraction) -> FinishedTrack
     converted = replace(
         track, first_pts=convert(track.first_pts), last_pts=convert(track.last_pts), time_base=time_base, boxes=boxes
     )
-    return replace(finished, track=converted)
+    return replace(finished, track=converted, poses=tuple(replace(p, pts=convert(p.pts)) for p in finished.poses))
 
 
 def _renumber(tracks: Sequence[FinishedTrack]) -> list[FinishedTrack]:

@@ -14,7 +14,7 @@ from fractions import Fraction
 from footage.store.database import transaction
 from footage.store.filters import Where
 from footage.store.moments import StoredMoment, insert_moments
-from footage.store.records import VISIBLE, IndexedTrack, IndexStatus, RecordingRecord, decode_boxes, encode_boxes
+from footage.store.records import VISIBLE, IndexedTrack, IndexStatus, RecordingRecord, decode_boxes, encode_boxes, encode_poses
 from footage.time import WallClock, utc_from_us, utc_to_us
 from footage.types import RecordingInfo, Track
 
@@ -152,20 +152,32 @@ def store_recording(
     conn.execute("DELETE FROM tracks WHERE recording_id = ?", (recording_id,))
     conn.executemany(
         """INSERT INTO tracks (recording_id, camera_id, local_id, label, first_pts, last_pts,
-               first_utc_us, last_utc_us, confidence, box_count, boxes, thumbnail)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               first_utc_us, last_utc_us, confidence, box_count, boxes, thumbnail, upper_colour, lower_colour, poses)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             (recording_id, camera_id, s.track.track_id, s.track.label, s.track.first_pts, s.track.last_pts,
              s.first_utc_us, s.last_utc_us, s.confidence, len(s.track.boxes), encode_boxes(s.track.boxes),
-             s.thumbnail)
+             s.thumbnail, s.upper_colour, s.lower_colour, encode_poses(s.poses) if s.poses else None)
             for s in tracks
         ],
     )
+    ids = dict(conn.execute("SELECT local_id, id FROM tracks WHERE recording_id = ?", (recording_id,)).fetchall())
+    conn.executemany(
+        """INSERT INTO postures (track_id, posture, start_pts, end_pts, start_utc_us, end_utc_us, confidence)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        [(ids[s.track.track_id], span.posture, span.start_pts, span.end_pts, _utc_of(s, span.start_pts),
+          _utc_of(s, span.end_pts), span.confidence) for s in tracks for span in s.track.postures])
     conn.execute(
         """UPDATE recordings SET status = ?, error = ?, first_s = ?, indexed_s = ?, updated_utc_us = ?,
                end_utc_us = COALESCE(?, start_utc_us + CAST(1000000 * ? AS INTEGER)) WHERE id = ?""",
         (status, error, first_s, indexed_s, _now_us(), end_utc_us, indexed_s, recording_id),
     )
+
+
+def _utc_of(stored: IndexedTrack, pts: int) -> int:
+    """The wall clock of ``pts`` of a stored track (its first pts is at ``first_utc_us``)."""
+    track = stored.track
+    return stored.first_utc_us + round((pts - track.first_pts) * track.time_base * 1_000_000)
 
 
 def set_status(conn: sqlite3.Connection, recording_id: int, status: str, error: str | None) -> None:
@@ -200,17 +212,27 @@ def list_tracks(conn: sqlite3.Connection, where: TrackFilter, *, with_boxes: boo
     rows = conn.execute(
         f"""SELECT t.id, t.local_id, t.label, t.first_pts, t.last_pts, t.first_utc_us, t.last_utc_us,
                    t.confidence, t.box_count, t.thumbnail, r.path, r.time_base_num, r.time_base_den,
-                   c.name AS camera{boxes}
+                   c.name AS camera, t.upper_colour, t.lower_colour{boxes}
             FROM tracks t JOIN recordings r ON r.id = t.recording_id JOIN cameras c ON c.id = t.camera_id
             WHERE {found.sql} ORDER BY t.first_utc_us, t.id""",
         found.params,
     ).fetchall()
+    postures: dict[int, list[tuple[str, int, int, float]]] = {}
+    ids = [row["id"] for row in rows]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for span in conn.execute(
+                f"""SELECT track_id, posture, start_utc_us, end_utc_us, confidence FROM postures
+                    WHERE track_id IN ({",".join("?" * len(chunk))}) ORDER BY track_id, start_utc_us""", chunk):
+            postures.setdefault(span[0], []).append((span[1], span[2], span[3], span[4]))
     return [
         IndexedTrack(
             Track(row["local_id"], row["label"], row["first_pts"], row["last_pts"],
                   Fraction(row["time_base_num"], row["time_base_den"]), decode_boxes(row["boxes"]) if with_boxes else ()),
             row["first_utc_us"], row["last_utc_us"], row["confidence"], row["thumbnail"],
             id=row["id"], camera=row["camera"], recording=row["path"], box_count=row["box_count"],
+            upper_colour=row["upper_colour"], lower_colour=row["lower_colour"],
+            postures=tuple(postures.get(row["id"], ())),
         )
         for row in rows
     ]

@@ -10,11 +10,11 @@ from datetime import datetime
 import numpy as np
 
 from footage.time import utc_from_us
-from footage.types import Track, TrackBox
+from footage.types import KEYPOINTS, Pose, Track, TrackBox, TrackPose
 
 __all__ = [
-    "BOX_DTYPE", "VISIBLE", "IndexStatus", "IndexedEvent", "IndexedMoment", "IndexedTrack", "RecordingRecord", "decode_boxes",
-    "decode_spans", "encode_boxes", "encode_spans",
+    "BOX_DTYPE", "POSE_DTYPE", "VISIBLE", "IndexStatus", "IndexedEvent", "IndexedMoment", "IndexedTrack", "RecordingRecord",
+    "decode_boxes", "decode_poses", "decode_spans", "encode_boxes", "encode_poses", "encode_spans",
 ]
 
 #: recordings whose tracks and moments count: fully indexed, or indexed up to damage
@@ -29,6 +29,27 @@ def encode_boxes(boxes: tuple[TrackBox, ...]) -> bytes:
     for row, box in enumerate(boxes):
         array[row] = (box.index, box.pts, box.xyxy, box.confidence)
     return array.tobytes()
+
+
+#: one pose as stored in ``tracks.poses``: its pts and the 17 keypoints (x, y, score), half
+#: floats (a pixel or two at 2000 px, plenty to draw a skeleton), 110 bytes a pose
+POSE_DTYPE = np.dtype([("pts", "<i8"), ("keypoints", "<f2", (len(KEYPOINTS), 3))])
+
+
+def encode_poses(poses: Iterable[TrackPose]) -> bytes:
+    found = list(poses)
+    array = np.zeros(len(found), dtype=POSE_DTYPE)
+    for row, pose in enumerate(found):
+        array[row] = (pose.pts, pose.pose.keypoints)
+    return array.tobytes()
+
+
+def decode_poses(blob: bytes | None) -> list[tuple[int, Pose]]:
+    """``(pts, pose)`` of each stored pose (their boxes are not stored: a zero box stands in)."""
+    if not blob:
+        return []
+    array = np.frombuffer(blob, dtype=POSE_DTYPE)
+    return [(int(row["pts"]), Pose(row["keypoints"].astype(np.float32), (0.0, 0.0, 0.0, 0.0))) for row in array]
 
 
 def encode_spans(spans: Iterable[tuple[str, float]]) -> str:
@@ -69,6 +90,13 @@ class IndexedTrack:
     id: int = 0
     camera: str = ""
     recording: str = ""
+    #: what the person wore: the colour of the torso and of the legs (None: not seen or not a person)
+    upper_colour: str | None = None
+    lower_colour: str | None = None
+    #: the poses looked at, when storing (not read back in listings)
+    poses: tuple[TrackPose, ...] = ()
+    #: posture spans: (posture, start_utc_us, end_utc_us, confidence)
+    postures: tuple[tuple[str, int, int, float], ...] = ()
     box_count: int = 0
 
     @property

@@ -264,6 +264,24 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN key_s REAL;
     ALTER TABLE events ADD COLUMN tracks TEXT;
     """,
+    # 9: people: what each person wore, the poses looked at (POSE_DTYPE), and their posture over time
+    """
+    ALTER TABLE tracks ADD COLUMN upper_colour TEXT;
+    ALTER TABLE tracks ADD COLUMN lower_colour TEXT;
+    ALTER TABLE tracks ADD COLUMN poses BLOB;
+    CREATE TABLE postures (
+        id INTEGER PRIMARY KEY,
+        track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+        posture TEXT NOT NULL,
+        start_pts INTEGER NOT NULL,
+        end_pts INTEGER NOT NULL,
+        start_utc_us INTEGER NOT NULL,
+        end_utc_us INTEGER NOT NULL,
+        confidence REAL NOT NULL
+    );
+    CREATE INDEX postures_by_posture ON postures(posture, start_utc_us);
+    CREATE INDEX postures_by_track ON postures(track_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from footage.store.records import VISIBLE, decode_boxes
 from footage.time import WallClock, utc_from_us
-from footage.types import Track
+from footage.types import PostureSpan, Track
 
 __all__ = [
     "TRUSTED_CLOCKS",
@@ -145,8 +145,22 @@ def tracks_in(conn: sqlite3.Connection, recording_ids: Iterable[int], lo_us: int
                    r.time_base_num, r.time_base_den
             FROM tracks t JOIN recordings r ON r.id = t.recording_id
             WHERE t.recording_id IN ({marks}){clause} ORDER BY t.first_utc_us, t.id""", params).fetchall()
-    return [TimelineTrack(r[0], r[1], r[2], Track(r[3], r[4], r[5], r[6], Fraction(r[8], r[9]), decode_boxes(r[7])))
+    postures = _postures(conn, [r[0] for r in rows])
+    return [TimelineTrack(r[0], r[1], r[2], Track(r[3], r[4], r[5], r[6], Fraction(r[8], r[9]), decode_boxes(r[7]),
+                                                  postures.get(r[0], ())))
             for r in rows]
+
+
+def _postures(conn: sqlite3.Connection, track_ids: Sequence[int]) -> dict[int, tuple[PostureSpan, ...]]:
+    """The posture spans of the given tracks, in time order."""
+    found: dict[int, list[PostureSpan]] = {}
+    for start in range(0, len(track_ids), 500):
+        chunk = list(track_ids[start:start + 500])
+        for row in conn.execute(
+                f"""SELECT track_id, posture, start_pts, end_pts, confidence FROM postures
+                    WHERE track_id IN ({",".join("?" * len(chunk))}) ORDER BY track_id, start_pts""", chunk):
+            found.setdefault(row[0], []).append(PostureSpan(row[1], row[2], row[3], row[4]))
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def unlink_boundary(conn: sqlite3.Connection, earlier_id: int, later_id: int) -> None:

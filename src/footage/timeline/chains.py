@@ -20,7 +20,8 @@ def on_timeline(track: Track, clock: WallClock) -> Track:
         return clock.us_at(pts) - ORIGIN_US
 
     return replace(track, first_pts=at(track.first_pts), last_pts=at(track.last_pts), time_base=TIME_BASE,
-                   boxes=tuple(replace(box, pts=at(box.pts)) for box in track.boxes))
+                   boxes=tuple(replace(box, pts=at(box.pts)) for box in track.boxes),
+                   postures=tuple(replace(p, start_pts=at(p.start_pts), end_pts=at(p.end_pts)) for p in track.postures))
 
 
 @dataclass(frozen=True)
@@ -74,4 +75,4 @@ def _joined(members: Sequence[Piece]) -> Track:
         counts[member.track.label] = counts.get(member.track.label, 0) + len(member.track.boxes)
     label = max(counts, key=lambda name: (counts[name], name == head.label))
     return replace(head, track_id=members[0].id, label=label, last_pts=max(m.track.last_pts for m in members),
-                   boxes=tuple(boxes))
+                   boxes=tuple(boxes), postures=tuple(p for m in members for p in m.track.postures))

@@ -15,19 +15,20 @@ import numpy as np
 import numpy.typing as npt
 
 from footage.track.base import TrackUpdate
-from footage.types import Frame, Track, TrackBox
+from footage.types import Frame, Track, TrackBox, TrackPose
 
 __all__ = ["FinishedTrack", "TrackRecorder"]
 
 
 @dataclass(frozen=True)
 class FinishedTrack:
-    """A track that passed the quality filter, with its median confidence and best crop
-    (HxWx3 uint8 BGR at analysis size, or None)."""
+    """A track that passed the quality filter, with its median confidence, best crop (HxWx3
+    uint8 BGR at analysis size, or None) and the poses looked at (a person's, in time order)."""
 
     track: Track
     confidence: float
     thumbnail: npt.NDArray[np.uint8] | None
+    poses: tuple[TrackPose, ...] = ()
 
 
 @dataclass
@@ -38,6 +39,7 @@ class _Building:
     last_present_pts: int = 0
     best_score: float = -1.0
     best_crop: npt.NDArray[np.uint8] | None = None
+    poses: list[TrackPose] = field(default_factory=list)
 
 
 class TrackRecorder:
@@ -73,6 +75,13 @@ class TrackRecorder:
         for track_id in update.ended_ids:
             self._close(track_id)
 
+    def add_poses(self, poses: dict[int, TrackPose]) -> None:
+        """Record the poses looked at on a frame, by track id (after :meth:`add` of that frame)."""
+        for track_id, pose in poses.items():
+            building = self._building.get(track_id)
+            if building is not None:
+                building.poses.append(pose)
+
     def still_present(self, track_ids: frozenset[int], pts: int) -> None:
         """The scene at ``pts`` is unchanged: the given tracks are still there."""
         for track_id in track_ids:
@@ -102,7 +111,7 @@ class TrackRecorder:
             time_base=self._time_base,
             boxes=tuple(building.boxes),
         )
-        self._finished.append(FinishedTrack(track, confidence, building.best_crop))
+        self._finished.append(FinishedTrack(track, confidence, building.best_crop, tuple(building.poses)))
 
     @staticmethod
     def _consider_thumbnail(building: _Building, frame: Frame, xyxy: npt.NDArray[np.float32], confidence: float) -> None:

@@ -1,0 +1,49 @@
+"""Look at the pose of tracked people while a recording is analysed, and read the colours of
+their clothing there (the pose model at the I/O edge, :mod:`footage.people` for the rest)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from footage.people.colours import clothing_colour, frame_light
+from footage.pose.base import PoseEstimator
+from footage.pose.params import PoseParams
+from footage.types import Box, Detections, Frame, Pose, TrackPose
+
+__all__ = ["PoseLooker"]
+
+
+class PoseLooker:
+    """Decides, frame by frame, whose pose to look at (each person at most once every
+    ``every_s``, none smaller than ``min_height_px`` at the analysis size), runs the model on
+    them and reads their clothing colours."""
+
+    def __init__(self, estimator: PoseEstimator, params: PoseParams, person_class: int) -> None:
+        self._estimator, self._params, self._person = estimator, params, person_class
+        self._last_s: dict[int, float] = {}
+        #: crops given to the model
+        self.looks = 0
+
+    def look(self, frame: Frame, tracked: Detections) -> dict[int, TrackPose]:
+        """The poses of the people due for a look on ``frame``, by track id."""
+        now = frame.seconds
+        rows = [row for row in range(len(tracked))
+                if tracked.class_id[row] == self._person and tracked.track_id[row] >= 0
+                and (tracked.xyxy[row, 3] - tracked.xyxy[row, 1]) / frame.scale >= self._params.min_height_px
+                and now - self._last_s.get(int(tracked.track_id[row]), -np.inf) >= self._params.every_s - 1e-6]
+        if not rows:
+            return {}
+        boxes: list[Box] = [tuple(float(v) for v in tracked.xyxy[row]) for row in rows]  # type: ignore[misc]
+        poses = self._estimator.estimate(frame, boxes)
+        rgb = np.ascontiguousarray(frame.image[:, :, ::-1])
+        light = frame_light(rgb)
+        found = {}
+        for row, box, pose in zip(rows, boxes, poses, strict=True):
+            track_id = int(tracked.track_id[row])
+            self._last_s[track_id] = now
+            small_box: Box = tuple(v / frame.scale for v in box)  # type: ignore[assignment]
+            small_pose = Pose(pose.keypoints * np.array([1 / frame.scale, 1 / frame.scale, 1], np.float32), small_box)
+            found[track_id] = TrackPose(frame.pts, pose, clothing_colour(rgb, small_box, small_pose, "upper", light),
+                                        clothing_colour(rgb, small_box, small_pose, "lower", light))
+        self.looks += len(rows)
+        return found
