@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from fractions import Fraction
+from itertools import pairwise
+
 import numpy as np
 import pytest
 
@@ -9,7 +13,8 @@ from footage.people.colours import colour_name, to_lab
 from footage.people.ground import fit_ground
 from footage.people.motion import speed_at, walking_boxes
 from footage.people.posture import PostureParams, posture_of
-from footage.types import KEYPOINTS, Pose
+from footage.people.spans import posture_spans
+from footage.types import KEYPOINTS, Pose, Track, TrackBox
 
 
 def test_the_ground_line_is_learned_through_outliers() -> None:
@@ -80,3 +85,20 @@ def test_speed_is_in_body_heights_a_second() -> None:
 def test_colours_are_named_as_people_name_them(rgb: tuple[int, int, int], name: str) -> None:
     lightness, a, b = to_lab(np.array([[rgb]], np.uint8))[0, 0]
     assert colour_name(float(lightness), float(a), float(b)) == name
+
+
+def test_a_posture_timeline_covers_the_track_in_spans() -> None:
+    """Walks in for 3 s, stands 12 s, walks away: three spans, end to end, with a one-sample
+    wobble smoothed away."""
+    boxes, x = [], 0.0
+    for k in range(100):
+        t = k * 0.2
+        x += 10 if (t < 3 or t > 15) else (3 if k == 40 else 0)  # one jittery sample while standing
+        boxes.append(TrackBox(k, round(t * 1000), (x, 100.0, x + 40, 200.0), 0.9))
+    track = Track(1, "person", 0, 19_900, Fraction(1, 1000), tuple(boxes))
+    spans = posture_spans(track, (), None)
+    assert [s.posture for s in spans] == ["walking", "standing", "walking"]
+    assert spans[0].start_pts == 0 and spans[-1].end_pts == 19_900
+    assert all(a.end_pts == b.start_pts for a, b in pairwise(spans))
+    assert 2_600 <= spans[1].start_pts <= 3_400 and 14_600 <= spans[1].end_pts <= 15_400
+    assert posture_spans(replace(track, label="car"), (), None) == []

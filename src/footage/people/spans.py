@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from footage.people.ground import Ground
 from footage.people.motion import speed_at
 from footage.people.posture import PostureParams, posture_of
-from footage.types import Box, PostureSpan, Track, TrackPose
+from footage.types import Box, Pose, PostureSpan, Track, TrackPose
 
 __all__ = ["majority_colour", "posture_spans"]
 
@@ -24,7 +24,10 @@ _MIN_SPAN_S = 1.0
 
 def posture_spans(track: Track, poses: Sequence[TrackPose], ground: Ground | None,
                   params: PostureParams | None = None) -> list[PostureSpan]:
-    """The posture spans of a person's ``track`` (empty for anything else)."""
+    """The posture spans of a person's ``track`` (empty for anything else): the posture of each
+    sampled box, the most common one within :data:`_SMOOTH_S` either side of it, runs of one
+    posture shorter than :data:`_MIN_SPAN_S` joined to their neighbour. The spans cover the
+    track from its first pts to its last, each ending where the next begins."""
     if track.label != "person" or not track.boxes:
         return []
     times, xyxy = track.times_s, track.xyxy
@@ -32,42 +35,55 @@ def posture_spans(track: Track, poses: Sequence[TrackPose], ground: Ground | Non
     said = []
     for i in range(len(times)):
         box: Box = tuple(float(v) for v in xyxy[i])  # type: ignore[assignment]
-        near = bisect.bisect_left(pose_times, times[i])
-        pose = next((poses[k].pose for k in sorted((near - 1, near), key=lambda k: abs(pose_times[k] - times[i])
-                                                   if 0 <= k < len(poses) else 1e9)
-                     if 0 <= k < len(poses) and abs(pose_times[k] - times[i]) <= _POSE_NEAR_S), None)
         upright = ground.upright_height(box[3]) if ground is not None else None
-        said.append(posture_of(box, speed_at(times, xyxy, i), upright, pose, params))
+        said.append(posture_of(box, speed_at(times, xyxy, i), upright, _pose_near(poses, pose_times, float(times[i])),
+                               params))
     names = []
     for i in range(len(times)):
         lo, hi = bisect.bisect_left(times, times[i] - _SMOOTH_S), bisect.bisect_right(times, times[i] + _SMOOTH_S)
         names.append(Counter(p.name for p in said[lo:hi]).most_common(1)[0][0])
+    runs = _runs(names, times.tolist())
+    spans = []
+    for n, run in enumerate(runs):
+        name = Counter(names[i] for i in run).most_common(1)[0][0]
+        start_pts = track.first_pts if n == 0 else track.boxes[run[0]].pts
+        end_pts = track.last_pts if n + 1 == len(runs) else track.boxes[runs[n + 1][0]].pts
+        sure = [said[i].confidence for i in run if said[i].name == name] or [0.5]
+        spans.append(PostureSpan(name, start_pts, end_pts, round(sum(sure) / len(sure), 3)))
+    return spans
+
+
+def _runs(names: Sequence[str], times: Sequence[float]) -> list[list[int]]:
+    """Sample indices grouped into runs of one name; a run shorter than :data:`_MIN_SPAN_S`
+    joins the run before it (the first one, the run after it)."""
     runs: list[list[int]] = []
     for i, name in enumerate(names):
         if runs and names[runs[-1][0]] == name:
             runs[-1].append(i)
         else:
             runs.append([i])
-    merged: list[list[int]] = []
+
+    def short(run: list[int]) -> bool:
+        return times[run[-1]] - times[run[0]] < _MIN_SPAN_S
+
+    joined: list[list[int]] = []
     for run in runs:
-        short = times[run[-1]] - times[run[0]] < _MIN_SPAN_S
-        if merged and (short or names[merged[-1][0]] == names[run[0]]):
-            merged[-1] += run
-        elif len(merged) == 1 and times[merged[0][-1]] - times[merged[0][0]] < _MIN_SPAN_S:
-            merged[0] += run  # a short first run joins the one after it
-            for i in merged[0]:
-                names[i] = names[run[0]]
+        if joined and (short(run) or names[joined[-1][0]] == names[run[0]]):
+            joined[-1] += run
+        elif len(joined) == 1 and short(joined[0]):
+            joined[0] = joined[0] + run
         else:
-            merged.append(run)
-    spans = []
-    for n, run in enumerate(merged):
-        name = Counter(names[i] for i in run).most_common(1)[0][0]
-        end = merged[n + 1][0] if n + 1 < len(merged) else run[-1]
-        start_pts = track.first_pts if n == 0 else track.boxes[run[0]].pts
-        end_pts = track.last_pts if n + 1 == len(merged) else track.boxes[end].pts
-        sure = [said[i].confidence for i in run if said[i].name == name]
-        spans.append(PostureSpan(name, start_pts, end_pts, round(sum(sure) / len(sure), 3)))
-    return spans
+            joined.append(run)
+    return joined
+
+
+def _pose_near(poses: Sequence[TrackPose], pose_times: Sequence[float], time_s: float) -> Pose | None:
+    """The pose looked at nearest ``time_s``, if within :data:`_POSE_NEAR_S` of it."""
+    k = bisect.bisect_left(pose_times, time_s)
+    nearest = min((j for j in (k - 1, k) if 0 <= j < len(poses)), key=lambda j: abs(pose_times[j] - time_s), default=None)
+    if nearest is None or abs(pose_times[nearest] - time_s) > _POSE_NEAR_S:
+        return None
+    return poses[nearest].pose
 
 
 def majority_colour(names: Sequence[str | None]) -> str | None:
