@@ -65,3 +65,6 @@ def test_without_the_pose_model_indexing_goes_on(sample_clip: Path, tmp_path: Pa
     people = _tracks(tmp_path / "i.sqlite")
     assert len(people) == 6 and all(p["postures"] for p in people)  # the box still tells standing from walking
     assert all(p["upper_colour"] is None for p in people)  # colours need the pose's torso
+    status = footage("status", "--db", tmp_path / "i.sqlite", "--config", config)
+    assert "pose: unavailable (unknown pose model 'openpose'" in status.stdout
+    assert "pose: movenet-lightning" in footage("status", "--db", tmp_path / "i.sqlite").stdout

@@ -20,6 +20,7 @@ from footage.pipeline.index import Spread, index_paths
 from footage.pipeline.outcome import IndexReport
 from footage.pipeline.progress import NullProgress, TqdmProgress
 from footage.pipeline.timeline import camera_stretches
+from footage.pose import pose_state
 from footage.store import queries
 from footage.store.database import connect
 from footage.time import utc_from_us
@@ -167,9 +168,11 @@ def _cmd_status(args: argparse.Namespace) -> int:
     conn = connect(db_path(args), create=False)
     try:
         summary = queries.status_summary(conn)
-        found = camera_stretches(conn, load_settings(args.config))
+        settings = load_settings(args.config)
+        found = camera_stretches(conn, settings)
         summary = replace(summary, stretches=tuple(
-            (name, _iso(s.start_us), _iso(s.end_us), round(s.hours, 3), len(s.recordings)) for name, s in found))
+            (name, _iso(s.start_us), _iso(s.end_us), round(s.hours, 3), len(s.recordings)) for name, s in found),
+            pose=pose_state(settings.pose))
     finally:
         conn.close()
     print(json.dumps(asdict(summary), indent=2) if args.format == "json" else status_text(summary))

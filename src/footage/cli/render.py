@@ -116,6 +116,8 @@ def status_text(status: IndexStatus) -> str:
         parts.append(table(("objects", "count"), list(status.objects_by_label)))
     if status.failed:
         parts.append("files with problems:\n" + "\n".join(f"  {s}: {p}: {r}" for p, s, r in status.failed))
+    if status.pose:
+        parts.append(f"pose: {status.pose}")
     return "\n\n".join(parts)
 
 

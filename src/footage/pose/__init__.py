@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from footage.errors import ConfigError, ModelError
 from footage.pose.base import PoseEstimator
+from footage.pose.params import PoseParams
 
-__all__ = ["ESTIMATORS", "PoseEstimator", "load_pose_estimator", "shared_pose_estimator"]
+__all__ = ["ESTIMATORS", "PoseEstimator", "load_pose_estimator", "pose_state", "shared_pose_estimator"]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,20 @@ def shared_pose_estimator(name: str) -> PoseEstimator | None:
         try:
             _loaded[name] = load_pose_estimator(name)
         except (ModelError, ConfigError) as exc:
-            log.warning("no pose (%s): posture falls back to the box's shape", exc)
+            log.warning("no pose (%s): %s", exc, FALLBACK)
             _loaded[name] = None
     return _loaded[name]
+
+
+#: what indexing does without pose
+FALLBACK = "posture falls back to the box's height and motion, and no clothing colour is read"
+
+
+def pose_state(params: PoseParams) -> str:
+    """One line for ``footage status``: the pose model indexing uses, or why none and what then."""
+    if not params.enabled:
+        return f"off ([pose] enabled = false): {FALLBACK}"
+    try:
+        return f"{load_pose_estimator(params.model).name}, each person at most every {params.every_s:g} s"
+    except (ModelError, ConfigError) as exc:
+        return f"unavailable ({exc}): {FALLBACK}"

@@ -138,6 +138,8 @@ class IndexStatus:
     failed: tuple[tuple[str, str, str], ...]  # path, status, reason
     #: camera, first and last wall-clock time (ISO, UTC), hours recorded, recordings; oldest first
     stretches: tuple[tuple[str, str, str, float, int], ...] = ()
+    #: how indexing sees people now: the pose model, or why there is none
+    pose: str = ""
 
 
 @dataclass(frozen=True)
