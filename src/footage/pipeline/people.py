@@ -14,15 +14,26 @@ __all__ = ["PoseLooker"]
 
 
 class PoseLooker:
-    """Decides, frame by frame, whose pose to look at (each person at most once every
-    ``every_s``, none smaller than ``min_height_px`` at the analysis size), runs the model on
-    them and reads their clothing colours."""
+    """Decides, frame by frame, whose pose to look at (:meth:`PoseParams.due`; none smaller
+    than ``min_height_px`` at the analysis size), runs the model on them and reads their
+    clothing colours."""
 
     def __init__(self, estimator: PoseEstimator, params: PoseParams, person_class: int) -> None:
         self._estimator, self._params, self._person = estimator, params, person_class
-        self._last_s: dict[int, float] = {}
+        #: by track id: when the person was last looked at, and where their feet were then
+        self._last: dict[int, tuple[float, float, float]] = {}
         #: crops given to the model
         self.looks = 0
+
+    def _due(self, now: float, track_id: int, box: np.ndarray) -> bool:
+        last = self._last.get(track_id)
+        if last is None:
+            return True
+        when, x, y = last
+        height = max(float(box[3] - box[1]), 1.0)
+        since = now - when
+        speed = float(np.hypot((box[0] + box[2]) / 2 - x, box[3] - y)) / height / max(since, 1e-6)
+        return self._params.due(since, speed)
 
     def look(self, frame: Frame, tracked: Detections) -> dict[int, TrackPose]:
         """The poses of the people due for a look on ``frame``, by track id."""
@@ -30,7 +41,7 @@ class PoseLooker:
         rows = [row for row in range(len(tracked))
                 if tracked.class_id[row] == self._person and tracked.track_id[row] >= 0
                 and (tracked.xyxy[row, 3] - tracked.xyxy[row, 1]) / frame.scale >= self._params.min_height_px
-                and now - self._last_s.get(int(tracked.track_id[row]), -np.inf) >= self._params.every_s - 1e-6]
+                and self._due(now, int(tracked.track_id[row]), tracked.xyxy[row])]
         if not rows:
             return {}
         boxes: list[Box] = [tuple(float(v) for v in tracked.xyxy[row]) for row in rows]  # type: ignore[misc]
@@ -40,7 +51,7 @@ class PoseLooker:
         found = {}
         for row, box, pose in zip(rows, boxes, poses, strict=True):
             track_id = int(tracked.track_id[row])
-            self._last_s[track_id] = now
+            self._last[track_id] = (now, (box[0] + box[2]) / 2, box[3])
             small_box: Box = tuple(v / frame.scale for v in box)  # type: ignore[assignment]
             small_pose = Pose(pose.keypoints * np.array([1 / frame.scale, 1 / frame.scale, 1], np.float32), small_box)
             found[track_id] = TrackPose(frame.pts, pose, clothing_colour(rgb, small_box, small_pose, "upper", light),

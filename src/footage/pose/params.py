@@ -14,10 +14,21 @@ class PoseParams:
     enabled: bool = True
     model: str = "movenet"
     every_s: float = 0.5
+    moving_every_s: float = 2.0
+    moving_speed: float = 0.4
     min_height_px: float = 24.0
 
     def __post_init__(self) -> None:
-        if self.every_s <= 0:
-            raise ValueError("pose.every_s must be positive")
-        if self.min_height_px < 0:
-            raise ValueError("pose.min_height_px must not be negative")
+        if not 0 < self.every_s <= self.moving_every_s:
+            raise ValueError("pose: need 0 < every_s <= moving_every_s")
+        if self.min_height_px < 0 or self.moving_speed < 0:
+            raise ValueError("pose.min_height_px and pose.moving_speed must not be negative")
+
+    def due(self, since_s: float, speed: float) -> bool:
+        """Whether a person last looked at ``since_s`` ago, who has moved at ``speed`` body
+        heights a second since, is due another look: every ``every_s``, but only every
+        ``moving_every_s`` while they walk faster than ``moving_speed`` (a walker's posture is
+        walking, so their pose is needed only for what they wear)."""
+        if since_s < self.every_s - 1e-6:
+            return False
+        return speed < self.moving_speed or since_s >= self.moving_every_s - 1e-6
