@@ -20,8 +20,8 @@ from footage.config import Settings
 from footage.detect import load_detector
 from footage.geometry import iou_matrix
 from footage.people.colours import FrameLight, frame_light
-from footage.people.ground import Ground, fit_ground
-from footage.people.motion import speed_at, walking_boxes
+from footage.people.ground import learn_ground
+from footage.people.motion import speed_at
 from footage.pipeline.index import index_paths
 from footage.pose.movenet import MoveNet
 from footage.store import timeline as stored
@@ -60,15 +60,6 @@ def _tracks(clip: Path, work: Path, detector: object) -> tuple[list[Track], int]
         conn.close()
 
 
-def _ground(tracks: list[Track], frame_height: float) -> Ground | None:
-    feet, heights = [], []
-    for track in tracks:
-        for i in walking_boxes(track.times_s, track.xyxy, frame_height):
-            feet.append(track.xyxy[i, 3])
-            heights.append(track.xyxy[i, 3] - track.xyxy[i, 1])
-    return fit_ground(np.array(feet), np.array(heights))
-
-
 def _speed(tracks: list[Track], box: Box, time_s: float) -> float | None:
     """The speed of the track whose box at ``time_s`` (within a sample) overlaps ``box`` most."""
     best, found = 0.3, None
@@ -94,7 +85,7 @@ def labelled_people(work: Path) -> list[Labelled]:
     for clip, clip_rows in by_clip.items():
         path = shared_file(clip)
         tracks, frame_height = _tracks(path, work, detector)
-        ground = _ground(tracks, frame_height)
+        ground = learn_ground(tracks, frame_height)
         wanted = {int(r["frame"]) for r in clip_rows}
         frames = {}
         with av.open(str(path)) as container:

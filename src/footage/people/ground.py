@@ -12,12 +12,16 @@ one lying down far less (:mod:`footage.people.posture`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Ground", "fit_ground"]
+from footage.people.motion import walking_boxes
+from footage.types import Track
+
+__all__ = ["Ground", "fit_ground", "learn_ground"]
 
 Floats = npt.NDArray[np.float64]
 
@@ -65,3 +69,16 @@ def fit_ground(foot_y: Floats, height: Floats, *, min_samples: int = 30) -> Grou
         if keep.sum() < min_samples:
             return None
     return Ground(slope, offset, int(keep.sum()), float(np.percentile(y[keep], 2)), float(np.percentile(y[keep], 98)))
+
+
+def learn_ground(tracks: Sequence[Track], frame_height: float) -> Ground | None:
+    """The ground line of a view from its tracks: the boxes of the people walking through it,
+    whole in the frame (``frame_height`` pixels tall; 0: not known)."""
+    feet, heights = [], []
+    for track in tracks:
+        if track.label == "person":
+            xyxy = track.xyxy
+            for i in walking_boxes(track.times_s, xyxy, frame_height or float("inf")):
+                feet.append(xyxy[i, 3])
+                heights.append(xyxy[i, 3] - xyxy[i, 1])
+    return fit_ground(np.array(feet), np.array(heights))

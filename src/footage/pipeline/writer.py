@@ -12,11 +12,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from footage.config import Settings
-from footage.people.ground import Ground, fit_ground
-from footage.people.motion import walking_boxes
+from footage.people.ground import Ground, learn_ground
 from footage.people.spans import majority_colour, posture_spans
 from footage.pipeline.analyse import ChunkResult
 from footage.pipeline.outcome import FileOutcome
@@ -47,7 +44,7 @@ def write_recording(conn: sqlite3.Connection, recording: Registered, results: Se
     firsts = [r.first_s for r in results if r.first_s is not None]
     span = Span(min(firsts) if firsts else 0.0, max(r.last_s for r in results))
     folder = thumbnails / str(recording.recording_id)
-    ground = _ground(finished, recording.height)
+    ground = learn_ground([f.track for f in finished], recording.height)
     stored = [_store_track(f, recording.clock, folder, ground) for f in finished]
     status = "done" if damage is None else "damaged"
     end_s = span.end_s if damage is not None or recording.duration_s <= 0 else max(span.end_s, recording.duration_s)
@@ -61,18 +58,6 @@ def write_recording(conn: sqlite3.Connection, recording: Registered, results: Se
     return FileOutcome(str(recording.path), "indexed" if damage is None else "damaged", damage, len(stored), change.touching,
                        span.end_s, time.perf_counter() - recording.started, change.started, change.ended, change.linked,
                        timeline_s)
-
-
-def _ground(finished: Sequence[FinishedTrack], frame_height: int) -> Ground | None:
-    """The ground line of the recording's view, from the people who walk through it."""
-    feet, heights = [], []
-    for f in finished:
-        if f.track.label == "person":
-            xyxy = f.track.xyxy
-            for i in walking_boxes(f.track.times_s, xyxy, frame_height or float("inf")):
-                feet.append(xyxy[i, 3])
-                heights.append(xyxy[i, 3] - xyxy[i, 1])
-    return fit_ground(np.array(feet), np.array(heights))
 
 
 def _store_track(finished: FinishedTrack, clock: WallClock, folder: Path, ground: Ground | None) -> IndexedTrack:
