@@ -13,7 +13,7 @@ class PoseParams:
 
     enabled: bool = True
     model: str = "movenet"
-    every_s: float = 0.5
+    every_s: float = 1.0
     moving_every_s: float = 2.0
     moving_speed: float = 0.4
     min_height_px: float = 24.0
