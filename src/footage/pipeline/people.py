@@ -22,8 +22,6 @@ class PoseLooker:
         self._estimator, self._params, self._person = estimator, params, person_class
         #: by track id: when the person was last looked at, and where their feet were then
         self._last: dict[int, tuple[float, float, float]] = {}
-        #: crops given to the model
-        self.looks = 0
 
     def _due(self, now: float, track_id: int, box: np.ndarray) -> bool:
         last = self._last.get(track_id)
@@ -56,5 +54,4 @@ class PoseLooker:
             small_pose = Pose(pose.keypoints * np.array([1 / frame.scale, 1 / frame.scale, 1], np.float32), small_box)
             found[track_id] = TrackPose(frame.pts, pose, clothing_colour(rgb, small_box, small_pose, "upper", light),
                                         clothing_colour(rgb, small_box, small_pose, "lower", light))
-        self.looks += len(rows)
         return found

@@ -42,14 +42,14 @@ def crop_square(image: npt.NDArray[np.uint8], box: Box, size: int, margin: float
     x1, y1, x2, y2 = box
     side = max(x2 - x1, y2 - y1, 1.0) * margin
     left, top = (x1 + x2) / 2 - side / 2, (y1 + y2) / 2 - side / 2
-    l, t, n = round(left), round(top), max(1, round(side))
+    x0, y0, n = round(left), round(top), max(1, round(side))
     square = np.zeros((n, n, 3), np.uint8)  # only the square is copied, never the whole frame
     height, width = image.shape[:2]
-    sx, sy, ex, ey = max(l, 0), max(t, 0), min(l + n, width), min(t + n, height)
+    sx, sy, ex, ey = max(x0, 0), max(y0, 0), min(x0 + n, width), min(y0 + n, height)
     if ex > sx and ey > sy:
-        square[sy - t:ey - t, sx - l:ex - l] = image[sy:ey, sx:ex]
+        square[sy - y0:ey - y0, sx - x0:ex - x0] = image[sy:ey, sx:ex]
     resized = Image.fromarray(square).resize((size, size), Image.Resampling.BILINEAR)
-    return np.asarray(resized), (l, t, n / size)
+    return np.asarray(resized), (x0, y0, n / size)
 
 
 class MoveNet:
