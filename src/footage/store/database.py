@@ -20,6 +20,19 @@ __all__ = ["cached_copies", "connect", "default_db_path", "moment_clip_stem", "p
            "transaction"]
 
 
+#: ids per ``IN (...)`` list: far below SQLite's limit on parameters (32,766)
+BATCH = 500
+
+
+def batches(ids: Iterable[int]) -> Iterator[tuple[list[int], str]]:
+    """``ids`` (sorted, without repeats) in lists of at most :data:`BATCH`, each with the
+    ``?, ?, ...`` marks of its ``IN (...)``."""
+    found = sorted(set(ids))
+    for start in range(0, len(found), BATCH):
+        chunk = found[start:start + BATCH]
+        yield chunk, ",".join("?" * len(chunk))
+
+
 def default_db_path() -> Path:
     """``index.sqlite`` in the user's data directory (``~/.local/share/footage`` on Linux)."""
     return user_data_path("footage", appauthor=False) / "index.sqlite"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from footage.store.database import transaction
+from footage.store.database import batches, transaction
 from footage.store.filters import Where
 from footage.store.moments import StoredMoment, insert_moments
 from footage.store.records import VISIBLE, IndexedTrack, IndexStatus, RecordingRecord, decode_boxes, encode_boxes, encode_poses
@@ -218,12 +218,9 @@ def list_tracks(conn: sqlite3.Connection, where: TrackFilter, *, with_boxes: boo
         found.params,
     ).fetchall()
     postures: dict[int, list[tuple[str, int, int, float]]] = {}
-    ids = [row["id"] for row in rows]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for span in conn.execute(
-                f"""SELECT track_id, posture, start_utc_us, end_utc_us, confidence FROM postures
-                    WHERE track_id IN ({",".join("?" * len(chunk))}) ORDER BY track_id, start_utc_us""", chunk):
+    for chunk, marks in batches(row["id"] for row in rows):
+        for span in conn.execute(f"""SELECT track_id, posture, start_utc_us, end_utc_us, confidence FROM postures
+                                     WHERE track_id IN ({marks}) ORDER BY track_id, start_utc_us""", chunk):
             postures.setdefault(span[0], []).append((span[1], span[2], span[3], span[4]))
     return [
         IndexedTrack(

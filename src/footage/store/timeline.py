@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from footage.store.database import batches
 from footage.store.records import VISIBLE, decode_boxes
 from footage.time import WallClock, utc_from_us
 from footage.types import PostureSpan, Track
@@ -154,11 +155,9 @@ def tracks_in(conn: sqlite3.Connection, recording_ids: Iterable[int], lo_us: int
 def _postures(conn: sqlite3.Connection, track_ids: Sequence[int]) -> dict[int, tuple[PostureSpan, ...]]:
     """The posture spans of the given tracks, in time order."""
     found: dict[int, list[PostureSpan]] = {}
-    for start in range(0, len(track_ids), 500):
-        chunk = list(track_ids[start:start + 500])
-        for row in conn.execute(
-                f"""SELECT track_id, posture, start_pts, end_pts, confidence FROM postures
-                    WHERE track_id IN ({",".join("?" * len(chunk))}) ORDER BY track_id, start_pts""", chunk):
+    for chunk, marks in batches(track_ids):
+        for row in conn.execute(f"""SELECT track_id, posture, start_pts, end_pts, confidence FROM postures
+                                    WHERE track_id IN ({marks}) ORDER BY track_id, start_pts""", chunk):
             found.setdefault(row[0], []).append(PostureSpan(row[1], row[2], row[3], row[4]))
     return {k: tuple(v) for k, v in found.items()}
 
@@ -295,10 +294,8 @@ def events_of(conn: sqlite3.Connection, moment_ids: Iterable[int]) -> list[Store
     subjects = [tuple(int(k) for k in json.loads(r[5]) if k is not None) for r in rows]
     wanted = sorted({k for keys in subjects for k in keys})
     labels: dict[int, str] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        labels.update(conn.execute(f"SELECT id, label FROM tracks WHERE id IN ({','.join('?' * len(chunk))})",
-                                   chunk).fetchall())
+    for chunk, marks in batches(wanted):
+        labels.update(conn.execute(f"SELECT id, label FROM tracks WHERE id IN ({marks})", chunk).fetchall())
     return [StoredEvent(r[0], r[1], int(r[2]), int(r[3]), int(r[4]), keys,
                         tuple(labels.get(k, "object") for k in keys), tuple(json.loads(r[7]) if r[7] else keys),
                         json.loads(r[6]))
@@ -308,13 +305,11 @@ def events_of(conn: sqlite3.Connection, moment_ids: Iterable[int]) -> list[Store
 def chain_heads(conn: sqlite3.Connection, track_ids: Iterable[int]) -> dict[int, int]:
     """For each given track, the first piece of the object it belongs to: the track its chain of
     ``previous_id`` links starts at, however far back (the id that names the object in events)."""
-    ids = sorted(set(track_ids))
     heads: dict[int, int] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    for chunk, marks in batches(track_ids):
         rows = conn.execute(
             f"""WITH RECURSIVE back(track_id, at, previous) AS (
-                    SELECT id, id, previous_id FROM tracks WHERE id IN ({",".join("?" * len(chunk))})
+                    SELECT id, id, previous_id FROM tracks WHERE id IN ({marks})
                     UNION
                     SELECT back.track_id, t.id, t.previous_id FROM back JOIN tracks t ON t.id = back.previous)
                 SELECT track_id, at FROM back WHERE previous IS NULL""", chunk).fetchall()
