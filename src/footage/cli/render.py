@@ -10,7 +10,7 @@ from footage.events.describe import say_duration
 from footage.pipeline.search import SearchReport
 from footage.store.records import IndexedMoment, IndexedTrack, IndexStatus
 from footage.time import utc_from_us
-from footage.types import Moment
+from footage.types import Moment, PostureSpan
 
 __all__ = [
     "file_moments_json", "file_moments_table", "iso", "moment_text", "moments_json", "moments_table", "search_json",
@@ -65,8 +65,8 @@ def _wore(track: IndexedTrack) -> str:
 def _longest_posture(track: IndexedTrack) -> str:
     """The posture the person spent longest in, with how long (``sitting 12:03``)."""
     total: dict[str, int] = {}
-    for name, start, end, _ in track.postures:
-        total[name] = total.get(name, 0) + end - start
+    for span in track.track.postures:
+        total[span.posture] = total.get(span.posture, 0) + track.utc_us_at(span.end_pts) - track.utc_us_at(span.start_pts)
     if not total:
         return ""
     name = max(total, key=total.__getitem__)
@@ -83,14 +83,18 @@ def tracks_json(tracks: Sequence[IndexedTrack]) -> str:
                 "duration_s": round(t.duration_s, 3), "confidence": round(t.confidence, 4),
                 "boxes": t.box_count, "thumbnail": t.thumbnail,
                 "upper_colour": t.upper_colour, "lower_colour": t.lower_colour,
-                "postures": [{"posture": name, "start_utc": iso(utc_from_us(start)), "end_utc": iso(utc_from_us(end)),
-                              "duration_s": round((end - start) / 1e6, 1), "confidence": confidence}
-                             for name, start, end, confidence in t.postures],
+                "postures": [_posture_json(t, span) for span in t.track.postures],
             }
             for t in tracks
         ],
         indent=2,
     )
+
+
+def _posture_json(track: IndexedTrack, span: PostureSpan) -> dict[str, object]:
+    start, end = track.utc_us_at(span.start_pts), track.utc_us_at(span.end_pts)
+    return {"posture": span.posture, "start_utc": iso(utc_from_us(start)), "end_utc": iso(utc_from_us(end)),
+            "duration_s": round((end - start) / 1e6, 1), "confidence": span.confidence}
 
 
 def tracks_mot(tracks: Sequence[IndexedTrack]) -> str:

@@ -45,16 +45,15 @@ def sitting(person: Subject, params: EventParams) -> Iterator[Event]:
         yield from sitting_by_box(person, params)
         return
     low = sorted((start, end, name) for name, start, end in person.postures if name in ("sitting", "crouching"))
-    joined: list[list[float]] = []
-    crouched: list[float] = []
+    joined: list[list[float]] = []  # start, end, seconds of it crouching
     for start, end, name in low:
+        crouching = end - start if name == "crouching" else 0.0
         if joined and start - joined[-1][1] <= 2 * params.step_s:
             joined[-1][1] = max(joined[-1][1], end)
-            crouched[-1] += (end - start) if name == "crouching" else 0.0
+            joined[-1][2] += crouching
         else:
-            joined.append([start, end])
-            crouched.append((end - start) if name == "crouching" else 0.0)
-    for (start, end), crouching in zip(joined, crouched, strict=True):
+            joined.append([start, end, crouching])
+    for start, end, crouching in joined:
         if end - start >= params.sit_s:
             yield about("sat_or_crouched", (person,), start, end, (start + end) / 2, duration_s=end - start,
                         crouched_share=crouching / (end - start))

@@ -184,8 +184,10 @@ class PyAVSource:
         shows the scene unchanged, as a whole read's next probe would, so the stretch since the
         last probe needs no replay."""
         keyframe = next((k for k in itertools.chain([packet], packets) if k.is_keyframe), None)
-        if keyframe is None:
-            return False
+        return keyframe is not None and self._probed_unchanged(keyframe)
+
+    def _probed_unchanged(self, keyframe: Packet) -> bool:
+        """Probe ``keyframe``: True when it decodes, undamaged, to the scene the gate last saw."""
         probe = self._probe(keyframe)
         return bool(probe) and not probe[-1].is_corrupt and not self._gate.changed(self._grey(probe[-1]))
 
@@ -197,9 +199,7 @@ class PyAVSource:
         last = max((n for n, packet in enumerate(pending) if packet.is_keyframe), default=0)
         if last == 0:
             return pending
-        probe = self._probe(pending[last])
-        unchanged = bool(probe) and not probe[-1].is_corrupt and not self._gate.changed(self._grey(probe[-1]))
-        return pending[last:] if unchanged else pending
+        return pending[last:] if self._probed_unchanged(pending[last]) else pending
 
     def _probe(self, keyframe: Packet) -> list[VideoFrame]:
         """The frames of ``keyframe`` decoded alone (the decoder forgets it afterwards)."""

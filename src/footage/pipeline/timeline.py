@@ -128,6 +128,10 @@ class _Window:
     cut_lo: bool
     cut_hi: bool
 
+    def beyond(self, start_us: int, end_us: int) -> bool:
+        """Whether a moment from ``start_us`` to ``end_us`` runs past a cut of the part read."""
+        return (self.cut_lo and start_us < self.lo_us) or (self.cut_hi and end_us > self.hi_us)
+
 
 def rederive(conn: sqlite3.Connection, anchor: TimelineRecording, lo_us: int, hi_us: int, settings: Settings,
              thumbnails: Path, *, live: bool) -> TimelineChange:
@@ -193,8 +197,7 @@ def _named_as_stored(stored: Sequence[Event], subjects: Sequence[Subject], event
 def _carried_home(conn: sqlite3.Connection, moment: StoredSpan, window: _Window) -> bool:
     """Whether a stored moment whose recording is outside the part read is one of this stretch
     that the part's cut runs through."""
-    crosses = (window.cut_lo and moment.start_us < window.lo_us) or (window.cut_hi and moment.end_us > window.hi_us)
-    if not crosses:
+    if not window.beyond(moment.start_us, moment.end_us):
         return False
     home = store.recording(conn, moment.recording_id)
     return home is not None and home.trusted and home.camera_id == window.members[0].camera_id
@@ -262,8 +265,7 @@ def _store(conn: sqlite3.Connection, found: Sequence[Moment], chains: Sequence[C
     started, ended, draw = [], [], []
     for moment, row, matched in zip(found, rows, ids, strict=True):
         was = before.pop(matched) if matched is not None else None
-        if was is not None and ((window.cut_lo and row.start_utc_us < window.lo_us)
-                                or (window.cut_hi and row.end_utc_us > window.hi_us)):
+        if was is not None and window.beyond(row.start_utc_us, row.end_utc_us):
             row = replace(row, tracks=tuple(sorted(set(row.tracks) | (was.tracks - read))),
                           seen=",".join(sorted(set(row.seen.split(",")) - {""} | was.seen)))  # beyond the part read
         moment_id = store.save_moment(conn, matched, row)

@@ -16,7 +16,7 @@ from footage.store.filters import Where
 from footage.store.moments import StoredMoment, insert_moments
 from footage.store.records import VISIBLE, IndexedTrack, IndexStatus, RecordingRecord, decode_boxes, encode_boxes, encode_poses
 from footage.time import WallClock, utc_from_us, utc_to_us
-from footage.types import RecordingInfo, Track
+from footage.types import PostureSpan, RecordingInfo, Track
 
 __all__ = [
     "VISIBLE",
@@ -165,19 +165,13 @@ def store_recording(
     conn.executemany(
         """INSERT INTO postures (track_id, posture, start_pts, end_pts, start_utc_us, end_utc_us, confidence)
            VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        [(ids[s.track.track_id], span.posture, span.start_pts, span.end_pts, _utc_of(s, span.start_pts),
-          _utc_of(s, span.end_pts), span.confidence) for s in tracks for span in s.track.postures])
+        [(ids[s.track.track_id], span.posture, span.start_pts, span.end_pts, s.utc_us_at(span.start_pts),
+          s.utc_us_at(span.end_pts), span.confidence) for s in tracks for span in s.track.postures])
     conn.execute(
         """UPDATE recordings SET status = ?, error = ?, first_s = ?, indexed_s = ?, updated_utc_us = ?,
                end_utc_us = COALESCE(?, start_utc_us + CAST(1000000 * ? AS INTEGER)) WHERE id = ?""",
         (status, error, first_s, indexed_s, _now_us(), end_utc_us, indexed_s, recording_id),
     )
-
-
-def _utc_of(stored: IndexedTrack, pts: int) -> int:
-    """The wall clock of ``pts`` of a stored track (its first pts is at ``first_utc_us``)."""
-    track = stored.track
-    return stored.first_utc_us + round((pts - track.first_pts) * track.time_base * 1_000_000)
 
 
 def set_status(conn: sqlite3.Connection, recording_id: int, status: str, error: str | None) -> None:
@@ -217,19 +211,19 @@ def list_tracks(conn: sqlite3.Connection, where: TrackFilter, *, with_boxes: boo
             WHERE {found.sql} ORDER BY t.first_utc_us, t.id""",
         found.params,
     ).fetchall()
-    postures: dict[int, list[tuple[str, int, int, float]]] = {}
+    postures: dict[int, list[PostureSpan]] = {}
     for chunk, marks in batches(row["id"] for row in rows):
-        for span in conn.execute(f"""SELECT track_id, posture, start_utc_us, end_utc_us, confidence FROM postures
-                                     WHERE track_id IN ({marks}) ORDER BY track_id, start_utc_us""", chunk):
-            postures.setdefault(span[0], []).append((span[1], span[2], span[3], span[4]))
+        for span in conn.execute(f"""SELECT track_id, posture, start_pts, end_pts, confidence FROM postures
+                                     WHERE track_id IN ({marks}) ORDER BY track_id, start_pts""", chunk):
+            postures.setdefault(span[0], []).append(PostureSpan(span[1], span[2], span[3], span[4]))
     return [
         IndexedTrack(
             Track(row["local_id"], row["label"], row["first_pts"], row["last_pts"],
-                  Fraction(row["time_base_num"], row["time_base_den"]), decode_boxes(row["boxes"]) if with_boxes else ()),
+                  Fraction(row["time_base_num"], row["time_base_den"]), decode_boxes(row["boxes"]) if with_boxes else (),
+                  tuple(postures.get(row["id"], ()))),
             row["first_utc_us"], row["last_utc_us"], row["confidence"], row["thumbnail"],
             id=row["id"], camera=row["camera"], recording=row["path"], box_count=row["box_count"],
             upper_colour=row["upper_colour"], lower_colour=row["lower_colour"],
-            postures=tuple(postures.get(row["id"], ())),
         )
         for row in rows
     ]

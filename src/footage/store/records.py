@@ -10,11 +10,11 @@ from datetime import datetime
 import numpy as np
 
 from footage.time import utc_from_us
-from footage.types import KEYPOINTS, Pose, Track, TrackBox, TrackPose
+from footage.types import KEYPOINTS, Track, TrackBox, TrackPose
 
 __all__ = [
     "BOX_DTYPE", "POSE_DTYPE", "VISIBLE", "IndexStatus", "IndexedEvent", "IndexedMoment", "IndexedTrack", "RecordingRecord",
-    "decode_boxes", "decode_poses", "decode_spans", "encode_boxes", "encode_poses", "encode_spans",
+    "decode_boxes", "decode_spans", "encode_boxes", "encode_poses", "encode_spans",
 ]
 
 #: recordings whose tracks and moments count: fully indexed, or indexed up to damage
@@ -42,14 +42,6 @@ def encode_poses(poses: Iterable[TrackPose]) -> bytes:
     for row, pose in enumerate(found):
         array[row] = (pose.pts, pose.pose.keypoints)
     return array.tobytes()
-
-
-def decode_poses(blob: bytes | None) -> list[tuple[int, Pose]]:
-    """``(pts, pose)`` of each stored pose (their boxes are not stored: a zero box stands in)."""
-    if not blob:
-        return []
-    array = np.frombuffer(blob, dtype=POSE_DTYPE)
-    return [(int(row["pts"]), Pose(row["keypoints"].astype(np.float32), (0.0, 0.0, 0.0, 0.0))) for row in array]
 
 
 def encode_spans(spans: Iterable[tuple[str, float]]) -> str:
@@ -95,13 +87,15 @@ class IndexedTrack:
     lower_colour: str | None = None
     #: the poses looked at, when storing (not read back in listings)
     poses: tuple[TrackPose, ...] = ()
-    #: posture spans: (posture, start_utc_us, end_utc_us, confidence)
-    postures: tuple[tuple[str, int, int, float], ...] = ()
     box_count: int = 0
 
     @property
     def first_utc(self) -> datetime:
         return utc_from_us(self.first_utc_us)
+
+    def utc_us_at(self, pts: int) -> int:
+        """The wall clock (microseconds) of ``pts`` of the track: its first pts is at ``first_utc_us``."""
+        return self.first_utc_us + round((pts - self.track.first_pts) * self.track.time_base * 1_000_000)
 
     @property
     def last_utc(self) -> datetime:
