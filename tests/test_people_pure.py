@@ -80,7 +80,8 @@ def test_speed_is_in_body_heights_a_second() -> None:
 @pytest.mark.parametrize(("rgb", "name"), [
     ((20, 20, 20), "black"), ((240, 240, 240), "white"), ((128, 128, 128), "grey"), ((200, 30, 30), "red"),
     ((40, 80, 200), "blue"), ((20, 30, 90), "dark blue"), ((40, 160, 60), "green"), ((230, 210, 40), "yellow"),
-    ((100, 60, 30), "brown"), ((240, 140, 20), "orange"), ((120, 40, 140), "purple"), ((245, 170, 200), "pink"),
+    ((100, 60, 30), "brown"), ((75, 95, 130), "blue"), ((35, 40, 62), "dark blue"), ((240, 140, 20), "orange"),
+    ((120, 40, 140), "purple"), ((245, 170, 200), "pink"),
 ])
 def test_colours_are_named_as_people_name_them(rgb: tuple[int, int, int], name: str) -> None:
     lightness, a, b = to_lab(np.array([[rgb]], np.uint8))[0, 0]

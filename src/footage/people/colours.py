@@ -7,7 +7,7 @@ pixels go to CIE L*a*b*, which keeps brightness (L*) apart from colour (a*, b*),
 shadow keeps its hue. Brightness is then read against the frame's own range (its 2nd to 98th
 percentile), so that a white shirt in a dim scene is still the brightest thing there, and the
 median of each channel (robust to a bag strap or a hand) takes the name of the nearest typical
-shade (:data:`PROTOTYPES`).
+shade (:data:`PROTOTYPES`: a name has several, denim as well as a pure blue).
 """
 
 from __future__ import annotations
@@ -55,20 +55,24 @@ def frame_light(rgb: Image) -> FrameLight:
     return FrameLight(float(dark), float(bright))
 
 
-#: a typical shade of each named colour (sRGB): a colour takes the name of the nearest in L*a*b*
-PROTOTYPES: dict[str, tuple[int, int, int]] = {
-    "black": (20, 20, 20), "white": (240, 240, 240), "grey": (128, 128, 128), "red": (190, 30, 35),
-    "blue": (50, 90, 190), "dark blue": (25, 35, 85), "green": (40, 140, 60), "yellow": (230, 210, 50),
-    "brown": (110, 70, 40), "beige": (215, 195, 160), "orange": (235, 130, 30), "pink": (240, 160, 190),
-    "purple": (110, 50, 140),
+#: the typical shades of each named colour (sRGB), a pure one first and then the dull ones that
+#: clothes come in (denim, navy, charcoal, dark brown): a colour takes the name of the nearest
+#: shade in L*a*b*
+PROTOTYPES: dict[str, tuple[tuple[int, int, int], ...]] = {
+    "black": ((20, 20, 20),), "white": ((240, 240, 240),),
+    "grey": ((128, 128, 128), (90, 90, 90), (170, 170, 170)), "red": ((190, 30, 35),),
+    "blue": ((50, 90, 190), (70, 90, 125)), "dark blue": ((25, 35, 85), (40, 45, 65)),
+    "green": ((40, 140, 60),), "yellow": ((230, 210, 50),), "brown": ((110, 70, 40), (80, 60, 45)),
+    "beige": ((215, 195, 160),), "orange": ((235, 130, 30),), "pink": ((240, 160, 190),),
+    "purple": ((110, 50, 140),),
 }
-_NAMES = tuple(PROTOTYPES)
-_LAB = to_lab(np.array([list(PROTOTYPES.values())], np.uint8))[0]
+_NAMES = tuple(name for name, shades in PROTOTYPES.items() for _ in shades)
+_LAB = to_lab(np.array([[shade for shades in PROTOTYPES.values() for shade in shades]], np.uint8))[0]
 
 
 def colour_name(lightness: float, a: float, b: float) -> str:
     """The name of a colour given as L* (0-100, read against the scene) and a*, b*: the named
-    colour whose typical shade is nearest (the CIE 1976 colour difference)."""
+    colour with the nearest typical shade (the CIE 1976 colour difference)."""
     distance = np.hypot(np.hypot(_LAB[:, 0] - lightness, _LAB[:, 1] - a), _LAB[:, 2] - b)
     return _NAMES[int(distance.argmin())]
 
