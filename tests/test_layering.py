@@ -41,7 +41,7 @@ ALLOWED: dict[str, frozenset[str]] = {
         "pipeline": ("media", "detect", "embed", "track", "events", "search", "ingest", "store", "export", "scale",
                      "timeline", "pose", "people"),
         "live": ("media", "detect", "ingest", "store", "pipeline"),
-        "web": ("media", "detect", "events", "search", "ingest", "store", "export", "pipeline", "live"),
+        "web": ("media", "detect", "events", "search", "ingest", "store", "export", "pipeline", "live", "people"),
     }.items()
 }
 #: top-level modules that gather the packages (the public API, ``python -m footage``) and so may

@@ -3,6 +3,7 @@ on real clips; walkers are never found sitting; indexing goes on without the pos
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -37,14 +38,68 @@ def test_the_people_at_the_table_stand_and_wear_colours(sample_clip: Path, tmp_p
         assert all(s["posture"] in ("standing", "walking") for s in spans), spans
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("clip", ["pets09_s2l1/vtest.avi", "tud_campus/TUD-Campus_mp4v.mp4"])
-def test_walkers_are_never_found_sitting(clip: str, tmp_path: Path) -> None:
-    _index(shared_file(clip), tmp_path / "i.sqlite")
-    people = _tracks(tmp_path / "i.sqlite")
+def _search(db: Path, text: str) -> list[dict]:  # type: ignore[type-arg]
+    """The moments ``footage search`` finds, each with its tracks (as ``footage show`` gives them)."""
+    out = footage("search", text, "--db", db, "--format", "json", "--limit", "10")
+    assert out.returncode == 0, out.stderr
+    found = json.loads(out.stdout)["results"]
+    return [json.loads(footage("show", str(r["id"]), "--db", db, "--format", "json").stdout) for r in found]
+
+
+@pytest.fixture(scope="module")
+def pets09(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """PETS09-S2L1 indexed whole: people walking across a campus, none sitting."""
+    db = tmp_path_factory.mktemp("pets09") / "i.sqlite"
+    _index(shared_file("pets09_s2l1/vtest.avi"), db)
+    return db
+
+
+def _walkers_stand_or_walk(db: Path) -> None:
+    people = _tracks(db)
     postures = {s["posture"] for p in people for s in p["postures"]}
     assert postures <= {"standing", "walking"}, postures
     assert "walking" in postures
+
+
+@pytest.mark.slow
+def test_walkers_are_never_found_sitting(pets09: Path, tmp_path: Path) -> None:
+    _walkers_stand_or_walk(pets09)
+    _index(shared_file("tud_campus/TUD-Campus_mp4v.mp4"), tmp_path / "tud.sqlite")
+    _walkers_stand_or_walk(tmp_path / "tud.sqlite")
+    assert _search(pets09, "a person sitting") == []  # the search by posture finds nobody seated where nobody sat
+
+
+def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
+    return w * h / union if union > 0 else 0.0
+
+
+@pytest.mark.slow
+def test_a_colour_query_finds_the_person_labelled_in_that_colour(pets09: Path) -> None:
+    """"someone in a red top" on PETS09: among the moments found is one of the person labelled
+    by eye in a red top (``tests/data/postures.csv``, matched to their track by the box), and
+    every moment found has someone read in red (or a shade footage reads for it)."""
+    labelled = [row for row in csv.DictReader((Path(__file__).parent / "data" / "postures.csv").open())
+                if row["clip"] == "pets09_s2l1/vtest.avi" and row["upper"] == "red"]
+    assert labelled
+    boxes: dict[int, list[tuple[int, tuple[float, ...]]]] = {}  # decode index -> (local id, box)
+    for line in footage("tracks", "--db", pets09, "--format", "mot").stdout.splitlines():
+        frame, local, x, y, w, h = (float(v) for v in line.split(",")[:6])
+        boxes.setdefault(int(frame) - 1, []).append((int(local), (x, y, x + w, y + h)))
+    index_id = {t["local_id"]: t["id"] for t in _tracks(pets09)}
+    truth = set()
+    for row in labelled:
+        box = tuple(float(row[k]) for k in ("x1", "y1", "x2", "y2"))
+        near = min(boxes, key=lambda f: abs(f - int(row["frame"])))
+        truth |= {index_id[local] for local, found in boxes[near] if _iou(found, box) >= 0.5}
+    assert truth, "the labelled people in red are tracked"
+    found = _search(pets09, "someone in a red top")
+    assert found
+    assert truth & {t["id"] for moment in found for t in moment["tracks"]}, "a person labelled in red is found"
+    colours = {t["id"]: t["upper_colour"] for t in _tracks(pets09)}
+    assert all({"red", "orange", "pink", "brown"} & {colours[t["id"]] for t in m["tracks"]} for m in found)
 
 
 @pytest.mark.slow
@@ -54,6 +109,8 @@ def test_someone_is_found_sitting_in_the_gym(tmp_path: Path) -> None:
     _index(shared_file("meva_gym/2018-03-11.16-20-00.16-25-00.school.G330.annotated.mp4"), tmp_path / "i.sqlite")
     seated = [p for p in _tracks(tmp_path / "i.sqlite") if any(s["posture"] == "sitting" for s in p["postures"])]
     assert seated
+    found = _search(tmp_path / "i.sqlite", "someone sitting")  # search by posture finds them
+    assert found and all({t["id"] for t in m["tracks"]} & {p["id"] for p in seated} for m in found)
 
 
 def test_without_the_pose_model_indexing_goes_on(sample_clip: Path, tmp_path: Path) -> None:

@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 from footage.people.colours import colour_name, to_lab
+from footage.people.gestures import gestures_of
 from footage.people.ground import fit_ground
 from footage.people.motion import speed_at, walking_boxes
 from footage.people.posture import PostureParams, posture_of
 from footage.people.spans import posture_spans
-from footage.types import KEYPOINTS, Pose, Track, TrackBox
+from footage.types import KEYPOINTS, Gesture, Pose, Track, TrackBox, TrackPose
 
 
 def test_the_ground_line_is_learned_through_outliers() -> None:
@@ -103,3 +104,53 @@ def test_a_posture_timeline_covers_the_track_in_spans() -> None:
     assert all(a.end_pts == b.start_pts for a, b in pairwise(spans))
     assert 2_600 <= spans[1].start_pts <= 3_400 and 14_600 <= spans[1].end_pts <= 15_400
     assert posture_spans(replace(track, label="car"), (), None) == []
+
+
+def _body(x: float, *, left_wrist: tuple[float, float] | None = None, right_wrist: tuple[float, float] | None = None,
+          pts: int = 0) -> TrackPose:
+    """A person standing with their shoulders at x, x + 20 (y 130), hips at y 170 (a torso of
+    40 px), arms hanging unless a wrist is placed."""
+    points = {"nose": (x + 10, 115), "left_shoulder": (x, 130), "right_shoulder": (x + 20, 130), "left_hip": (x + 2, 170),
+              "right_hip": (x + 18, 170), "left_elbow": (x - 2, 150), "right_elbow": (x + 22, 150),
+              "left_wrist": left_wrist or (x - 2, 168), "right_wrist": right_wrist or (x + 22, 168),
+              "left_knee": (x + 2, 195), "right_knee": (x + 18, 195), "left_ankle": (x + 2, 220), "right_ankle": (x + 18, 220)}
+    keypoints = np.array([[*points.get(name, (0.0, 0.0)), 0.9 if name in points else 0.0] for name in KEYPOINTS], np.float32)
+    return TrackPose(pts, Pose(keypoints, (x - 10, 100, x + 30, 222)))
+
+
+def _kinds(found: dict[int, tuple[Gesture, ...]], track: int) -> list[tuple[str, int | None]]:
+    return [(g.kind, g.other) for g in found[track]]
+
+
+def test_a_raised_arm_and_an_arm_held_out_towards_someone() -> None:
+    time_base = Fraction(1, 10)
+    found = gestures_of({1: [_body(100, right_wrist=(125, 95))], 2: [_body(300)]}, time_base)
+    assert _kinds(found, 1) == [("raised_arm", None)] and found[2] == ()
+    found = gestures_of({1: [_body(100, right_wrist=(165, 140))], 2: [_body(200)]}, time_base)
+    assert _kinds(found, 1) == [("extended_arm", 2)]  # towards the person on that side
+    found = gestures_of({1: [_body(100, left_wrist=(55, 140))], 2: [_body(200)]}, time_base)
+    assert _kinds(found, 1) == [("extended_arm", None)]  # held out away from them
+
+
+def test_hands_meeting_and_a_throw() -> None:
+    time_base = Fraction(1, 10)
+    # two people a step apart, the right hand of one at the left hand of the other
+    found = gestures_of({1: [_body(100, right_wrist=(150, 145))], 2: [_body(180, left_wrist=(154, 146))]}, time_base)
+    assert ("hand_to_hand", 2) in _kinds(found, 1) and ("hand_to_hand", 1) in _kinds(found, 2)
+    # the same hands looked at a second apart did not meet
+    found = gestures_of({1: [_body(100, right_wrist=(150, 145))], 2: [_body(180, left_wrist=(154, 146), pts=10)]},
+                        time_base)
+    assert ("hand_to_hand", 2) not in _kinds(found, 1)
+    # the wrist swings from above the head to out in front, 1.7 torso lengths in 0.4 s: a throw
+    swing = [_body(100, right_wrist=(118, 95), pts=0), _body(100, right_wrist=(170, 140), pts=4)]
+    assert "threw" in [k for k, _ in _kinds(gestures_of({1: swing}, time_base), 1)]
+    slow = [_body(100, right_wrist=(118, 95), pts=0), _body(100, right_wrist=(170, 140), pts=40)]  # over 4 s
+    assert "threw" not in [k for k, _ in _kinds(gestures_of({1: slow}, time_base), 1)]
+
+
+def test_gestures_of_one_kind_close_in_time_are_one_span() -> None:
+    time_base = Fraction(1, 10)
+    waving = [_body(100, right_wrist=(125, 95), pts=pts) for pts in (0, 4, 8, 12)] + [_body(100, pts=40)]
+    found = gestures_of({1: waving}, time_base)
+    assert [(g.kind, g.start_pts) for g in found[1]] == [("raised_arm", 0)]
+    assert 12 <= found[1][0].end_pts <= 18  # half way towards the next look, at most

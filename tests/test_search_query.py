@@ -146,3 +146,66 @@ def test_a_query_of_filters_only_lists_what_passes_them() -> None:
     early = _candidate(13, "left", ("person",), 1, {"left": 0.0})  # 09:00 UTC, this morning
     assert [r.candidate.moment_id for r in rank(query, [early], SearchParams(), UTC)] == [13]
     assert rank(parse("what happened this evening"), [early], SearchParams(), UTC) == []
+
+
+@pytest.mark.parametrize(("text", "part", "fits", "postures"), [
+    ("a boy in a red shirt", "upper", "red", ()),
+    ("a man in a dark uniform crouched next to a child", "upper", "dark blue", ("crouching",)),
+    ("someone in red", "any", "red", ()),
+    ("a woman wearing blue jeans", "lower", "blue", ()),
+    ("a white van", "body", "white", ()),
+    ("a person lying on the ground", None, None, ("lying",)),
+    ("someone sitting on the curb", None, None, ("sitting",)),
+])
+def test_colours_and_postures_are_understood(text: str, part: str | None, fits: str | None,
+                                             postures: tuple[str, ...]) -> None:
+    q = parse(text)
+    assert q.postures == postures
+    assert [c.part for c in q.colours] == ([part] if part else [])
+    if fits:
+        assert q.colours[0].fits[fits] == 1.0
+    assert not q.unknown or q.unknown == ("curb",), q.unknown
+    assert any(t.is_person for t in q.objects) or part == "body"
+
+
+def test_an_orange_is_food_unless_it_is_worn() -> None:
+    assert not parse("someone eating an orange").colours
+    assert parse("someone in orange").colours[0].fits["orange"] == 1.0
+    assert parse("an orange car").colours[0].part == "body"
+
+
+def _looked(moment_id: int, upper: str | None, postures: frozenset[str] = frozenset()) -> Candidate:
+    from dataclasses import replace
+
+    from footage.stored import TrackLook
+    spans = {"appeared": 0.0, **({"sat_or_crouched": 30.0} if postures else {})}
+    return replace(_candidate(moment_id, "appeared", ("person",), 1, spans),
+                   looks=(TrackLook("person", upper, "black", postures),))
+
+
+def test_search_ranks_by_what_people_wore_and_their_posture() -> None:
+    red, navy, blue = _looked(1, "red"), _looked(2, "dark blue"), _looked(3, "blue", frozenset({"sitting"}))
+    found = [r.candidate.moment_id for r in rank(parse("someone in a blue top"), [red, navy, blue], SearchParams(), UTC)]
+    assert found == [3, 2]  # blue first, the dark blue read for it next, red not at all
+    assert [r.candidate.moment_id for r in rank(parse("a person sitting"), [red, navy, blue], SearchParams(), UTC)] == [3]
+    crouched = rank(parse("a person crouching"), [red, navy, blue], SearchParams(), UTC)  # read seated: a near posture
+    assert [r.candidate.moment_id for r in crouched] == [3]
+    assert crouched[0].match < rank(parse("a person sitting"), [blue], SearchParams(), UTC)[0].match
+
+
+@pytest.mark.parametrize(("text", "gesture"), [
+    ("two people shaking hands", "hand_to_hand"), ("someone waving at a car", "raised_arm"),
+    ("a man pointing at a boy", "extended_arm"), ("the officer threw the ball to the boy", "threw"),
+])
+def test_gestures_are_understood(text: str, gesture: str) -> None:
+    q = parse(text)
+    assert q.gestures == (gesture,) and not q.unknown, (q.gestures, q.unknown)
+
+
+def test_search_finds_the_moment_where_the_gesture_was_made() -> None:
+    from dataclasses import replace
+
+    from footage.stored import TrackLook
+    waved = replace(_looked(1, "red"), looks=(TrackLook("person", "red", None, frozenset(), frozenset({"raised_arm"})),))
+    assert [r.candidate.moment_id for r in rank(parse("someone waving"), [_looked(2, "red"), waved], SearchParams(), UTC)] \
+        == [1]

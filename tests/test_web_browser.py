@@ -144,6 +144,23 @@ def test_timeline_search_and_moment_video(server: str, browser: object, tmp_path
     assert drawn > 100, "the involved people's boxes are drawn over the video"
     assert page.locator("ul.tracks li img").count() >= 2
     _save(page, "moment.png", tmp_path, readme=True)
+
+    # the skeletons of the people whose pose was looked at, drawn over the video on their own,
+    # and what each person wore and the posture they were in longest, listed beside it
+    posed = [o for o in detail["overlays"] if o["poses"]]
+    assert posed, "the people of the moment had their pose looked at"
+    at = posed[0]["poses"][len(posed[0]["poses"]) // 2][0]
+    page.evaluate(f"() => {{ const v = document.getElementById('player'); v.currentTime = {at}; }}")
+    page.wait_for_function(f"() => Math.abs(document.getElementById('player').currentTime - {at}) < 0.05")
+    page.uncheck("#boxes")
+    page.check("#skeletons")
+    green = page.evaluate("""() => { const c = document.getElementById('overlay');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i + 1] > 200 && d[i] < 120) n++; return n; }""")
+    assert green > 30, "the skeletons are drawn"
+    attributes = page.locator("ul.tracks .attributes").all_inner_texts()
+    assert any("wore a " in text for text in attributes) and any("mostly " in text for text in attributes), attributes
+    _save(page, "moment-skeletons.png", tmp_path, readme=True)
     assert not problems, problems
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-__all__ = ["Candidate", "CoveringRecording"]
+__all__ = ["Candidate", "CoveringRecording", "TrackLook"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,19 @@ class CoveringRecording:
 
     def utc_at(self, seconds: float) -> datetime:
         return self.start_utc + timedelta(seconds=seconds)
+
+
+@dataclass(frozen=True)
+class TrackLook:
+    """How one track of a candidate moment looked: its label, the colours read on it (a
+    person's top and trousers; None: not read), and the postures it was in and the gestures it
+    made while the moment lasted."""
+
+    label: str
+    upper: str | None
+    lower: str | None
+    postures: frozenset[str]
+    gestures: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,8 @@ class Candidate:
     description: str
     keyframe: str | None
     notability: float
+    #: the moment's own tracks, as search matches colours and postures against them
+    looks: tuple[TrackLook, ...] = ()
 
     @property
     def duration_s(self) -> float:

@@ -22,8 +22,8 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
-    "KEYPOINTS", "Detections", "Event", "Frame", "KeyBox", "Moment", "Pose", "PostureSpan", "RecordingInfo", "ScoreInput",
-    "Span", "Track", "TrackBox", "TrackPose", "box_at",
+    "KEYPOINTS", "Appearance", "Detections", "Event", "Frame", "Gesture", "KeyBox", "Moment", "Pose", "PostureSpan",
+    "RecordingInfo", "ScoreInput", "Span", "Track", "TrackBox", "TrackPose", "box_at",
 ]
 
 FloatArray = npt.NDArray[np.float32]
@@ -123,6 +123,34 @@ class PostureSpan:
 
 
 @dataclass(frozen=True)
+class Gesture:
+    """A gesture of a person (one of :data:`footage.people.gestures.GESTURES`) from ``start_pts``
+    to ``end_pts`` (the time base of their track), how sure the rule is (0.5-1), and the track
+    id (in the same recording) of the ``other`` person it was made to or with (None: no one)."""
+
+    kind: str
+    start_pts: int
+    end_pts: int
+    confidence: float
+    other: int | None = None
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """What a person wore, as read over their track: the colour named most often for the
+    clothing on the torso (``upper``) and on the legs (``lower``), one of
+    :data:`footage.people.colours.COLOURS` (None: not read)."""
+
+    upper: str | None = None
+    lower: str | None = None
+
+    def wearing(self) -> str:
+        """``a red top and blue trousers`` (empty when nothing was read)."""
+        parts = [f"a {self.upper} top" if self.upper else "", f"{self.lower} trousers" if self.lower else ""]
+        return " and ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
 class Track:
     """One object followed through one recording: the one track type from the tracker to the
     rules, the index, the web overlay and redaction.
@@ -141,6 +169,10 @@ class Track:
     boxes: tuple[TrackBox, ...]
     #: a person's posture over time, where it was read (empty: not read, or not a person)
     postures: tuple[PostureSpan, ...] = ()
+    #: what a person wore (nothing read: not looked at, or not a person)
+    appearance: Appearance = Appearance()
+    #: a person's gestures, in time order (empty: none seen, or their pose was not read)
+    gestures: tuple[Gesture, ...] = ()
 
     @property
     def duration_s(self) -> float:

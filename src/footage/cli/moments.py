@@ -18,6 +18,7 @@ from footage.pipeline.moments import rebuild_moments
 from footage.pipeline.progress import NullProgress, TqdmProgress
 from footage.store.database import connect
 from footage.store.moments import MomentFilter, get_moment, list_moments
+from footage.store.queries import TrackFilter, list_tracks
 
 __all__ = ["register"]
 
@@ -98,10 +99,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
     conn = connect(db_path(args), create=False)
     try:
         moment = get_moment(conn, args.moment_id)
+        people = list_tracks(conn, TrackFilter(ids=tuple(t for t, _ in moment.tracks))) if moment is not None else []
     finally:
         conn.close()
     if moment is None:
         print(f"footage: no moment {args.moment_id} in the index; `footage events` lists them", file=sys.stderr)
         return 1
-    print(moment_text(moment, as_json=args.format == "json"))
+    print(moment_text(moment, people, as_json=args.format == "json"))
     return 0

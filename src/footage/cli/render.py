@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from footage.events.describe import say_duration
+from footage.people.gestures import say_gestures
+from footage.people.spans import longest_posture
 from footage.pipeline.search import SearchReport
 from footage.store.records import IndexedMoment, IndexedTrack, IndexStatus
 from footage.time import utc_from_us
@@ -57,38 +59,35 @@ def tracks_table(tracks: Sequence[IndexedTrack]) -> str:
 
 def _wore(track: IndexedTrack) -> str:
     """``red top, blue bottoms`` (empty when no colour was read)."""
-    parts = [f"{track.upper_colour} top" if track.upper_colour else "",
-             f"{track.lower_colour} bottoms" if track.lower_colour else ""]
+    wore = track.track.appearance
+    parts = [f"{wore.upper} top" if wore.upper else "", f"{wore.lower} bottoms" if wore.lower else ""]
     return ", ".join(p for p in parts if p)
 
 
 def _longest_posture(track: IndexedTrack) -> str:
     """The posture the person spent longest in, with how long (``sitting 12:03``)."""
-    total: dict[str, int] = {}
-    for span in track.track.postures:
-        total[span.posture] = total.get(span.posture, 0) + track.utc_us_at(span.end_pts) - track.utc_us_at(span.start_pts)
-    if not total:
-        return ""
-    name = max(total, key=total.__getitem__)
-    return f"{name} {_duration(total[name] / 1e6)}"
+    longest = longest_posture([track.track])
+    return f"{longest[0]} {_duration(longest[1])}" if longest else ""
+
+
+def _track_dict(t: IndexedTrack) -> dict[str, object]:
+    return {
+        "id": t.id, "local_id": t.track.track_id, "label": t.track.label, "camera": t.camera,
+        "recording": t.recording,
+        "first_utc": iso(t.first_utc), "last_utc": iso(t.last_utc),
+        "first_s": float(t.track.first_pts * t.track.time_base), "last_s": float(t.track.last_pts * t.track.time_base),
+        "duration_s": round(t.duration_s, 3), "confidence": round(t.confidence, 4),
+        "boxes": t.box_count, "thumbnail": t.thumbnail,
+        "upper_colour": t.track.appearance.upper, "lower_colour": t.track.appearance.lower,
+        "postures": [_posture_json(t, span) for span in t.track.postures],
+        "gestures": [{"gesture": g.kind, "start_utc": iso(utc_from_us(t.utc_us_at(g.start_pts))),
+                      "end_utc": iso(utc_from_us(t.utc_us_at(g.end_pts))), "confidence": g.confidence,
+                      "with_local_id": g.other} for g in t.track.gestures],
+    }
 
 
 def tracks_json(tracks: Sequence[IndexedTrack]) -> str:
-    return json.dumps(
-        [
-            {
-                "id": t.id, "label": t.track.label, "camera": t.camera, "recording": t.recording,
-                "first_utc": iso(t.first_utc), "last_utc": iso(t.last_utc),
-                "first_s": float(t.track.first_pts * t.track.time_base), "last_s": float(t.track.last_pts * t.track.time_base),
-                "duration_s": round(t.duration_s, 3), "confidence": round(t.confidence, 4),
-                "boxes": t.box_count, "thumbnail": t.thumbnail,
-                "upper_colour": t.upper_colour, "lower_colour": t.lower_colour,
-                "postures": [_posture_json(t, span) for span in t.track.postures],
-            }
-            for t in tracks
-        ],
-        indent=2,
-    )
+    return json.dumps([_track_dict(t) for t in tracks], indent=2)
 
 
 def _posture_json(track: IndexedTrack, span: PostureSpan) -> dict[str, object]:
@@ -165,10 +164,13 @@ def moments_json(moments: Sequence[IndexedMoment]) -> str:
     return json.dumps([_moment_dict(m) for m in moments], indent=2, ensure_ascii=False)
 
 
-def moment_text(m: IndexedMoment, *, as_json: bool = False) -> str:
-    """Everything about one moment: the story, each event, its tracks and the key frame."""
+def moment_text(m: IndexedMoment, people: Sequence[IndexedTrack] = (), *, as_json: bool = False) -> str:
+    """Everything about one moment: the story, each event, its tracks (``people``: as listed,
+    with what each wore, their postures and gestures) and the key frame."""
     if as_json:
         data = _moment_dict(m)
+        if people:
+            data["tracks"] = [_track_dict(t) for t in people]
         data["events"] = [
             {"kind": e.kind, "start_utc": iso(e.start_utc), "end_utc": iso(e.end_utc), "start_s": round(e.start_s, 3),
              "end_s": round(e.end_s, 3), "tracks": list(e.subjects), "facts": dict(e.facts)}
@@ -185,7 +187,9 @@ def moment_text(m: IndexedMoment, *, as_json: bool = False) -> str:
         table(("event", "from (s)", "to (s)", "tracks"),
               [(e.kind, round(e.start_s, 1), round(e.end_s, 1), ", ".join(map(str, e.subjects))) for e in m.events]),
         "",
-        table(("track", "label"), list(m.tracks)),
+        table(("track", "label", "wore", "mostly", "gestures"),
+              [(t.id, t.track.label, _wore(t), _longest_posture(t), say_gestures(t.track.gestures)) for t in people])
+        if people else table(("track", "label"), list(m.tracks)),
     ]
     return "\n".join(lines)
 
@@ -255,6 +259,8 @@ def search_json(report: SearchReport) -> str:
         "kinds": [{"name": k.name, "kinds": dict(k.kinds)} for k in q.kinds],
         "duration": None if q.duration is None else {"min_s": q.duration.min_s, "max_s": q.duration.max_s,
                                                      "label": q.duration.label},
+        "colours": [{"word": c.word, "part": c.part, "colours": dict(c.fits)} for c in q.colours],
+        "postures": list(q.postures), "gestures": list(q.gestures),
         "when": when, "cameras": list(q.cameras), "unknown": list(q.unknown),
     }
     results = [

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from footage.types import Event
+from footage.types import Appearance, Event
 
 __all__ = ["describe", "display_names", "say_duration"]
 
@@ -36,21 +36,25 @@ def display_names(subjects: Sequence[int], labels: Sequence[str]) -> dict[int, s
 
 class _Names:
     """Names subjects as a reader would: "a car" then "the car" when it is the only one of its
-    kind in the moment; "person A", "person B" when there are several."""
+    kind in the moment; "person A", "person B" when there are several. A person is first named
+    with what they wore, where it was read ("a person in a red top", "person B (in a dark blue
+    top)")."""
 
-    def __init__(self, subjects: Sequence[int], labels: Sequence[str]) -> None:
+    def __init__(self, subjects: Sequence[int], labels: Sequence[str], looks: Mapping[int, Appearance]) -> None:
         self._names = display_names(subjects, labels)
         self._unique = {s for s, lab in zip(subjects, labels, strict=True) if self._names[s] == lab}
+        self._looks = looks
         self._mentioned: set[int] = set()
 
     def __call__(self, subject: int) -> str:
         name = self._names[subject]
-        if subject not in self._unique:
-            return name
         first = subject not in self._mentioned
         self._mentioned.add(subject)
+        wearing = self._looks[subject].wearing() if first and subject in self._looks else ""
+        if subject not in self._unique:
+            return f"{name} (in {wearing})" if wearing else name
         article = ("an" if name[0] in "aeiou" else "a") if first else "the"
-        return f"{article} {name}"
+        return f"{article} {name} in {wearing}" if wearing else f"{article} {name}"
 
 
 def _together_clause(events: Sequence[Event], name: _Names) -> str:
@@ -70,8 +74,10 @@ def _clause(event: Event, name: _Names) -> str:
         return f"{name(s[0])} left after {say_duration(event.fact('present_s'))}"
     if kind == "lingered":
         return f"{name(s[0])} stayed in one spot for {say_duration(event.duration_s)}"
-    if kind == "sat_or_crouched":
-        return f"{name(s[0])} sat or crouched for {say_duration(event.duration_s)}"
+    if kind == "sat_or_crouched":  # the share crouching is known where the posture was read
+        share = event.fact("crouched_share", -1.0)
+        verb = "sat or crouched" if share < 0 else "crouched" if share >= 0.5 else "sat"
+        return f"{name(s[0])} {verb} for {say_duration(event.duration_s)}"
     if kind == "vehicle_stopped":
         return f"{name(s[0])} stopped for {say_duration(event.fact('stopped_s'))}"
     if kind == "vehicle_departed":
@@ -100,10 +106,12 @@ def _clause(event: Event, name: _Names) -> str:
     raise ValueError(f"no wording for event kind {kind!r}")
 
 
-def describe(events: Sequence[Event], subjects: Sequence[int], labels: Sequence[str]) -> str:
+def describe(events: Sequence[Event], subjects: Sequence[int], labels: Sequence[str],
+             looks: Mapping[int, Appearance] | None = None) -> str:
     """The moment's story from its events (given in story order): one clause per event, all
-    ``together`` events told as one group clause, at most six clauses."""
-    name = _Names(subjects, labels)
+    ``together`` events told as one group clause, at most six clauses. ``looks``: what the
+    subjects wore, by subject, where it was read."""
+    name = _Names(subjects, labels, looks or {})
     together = [e for e in events if e.kind == "together"]
     clauses: list[str] = []
     for event in events:

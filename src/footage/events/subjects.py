@@ -7,14 +7,14 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from footage.events.params import EventParams
-from footage.types import Event, Track
+from footage.types import Appearance, Event, Track
 from footage.types import Float64Array as FloatArray
 
 __all__ = ["Subject", "about", "apart", "feet", "link_fragments", "make_subjects", "scale_of"]
@@ -49,6 +49,8 @@ class Subject:
     xyxy: FloatArray
     #: a person's posture over time, as read while indexing: (posture, start_s, end_s)
     postures: tuple[tuple[str, float, float], ...] = ()
+    #: what the person wore (as read on the longest of its tracks where it was read)
+    appearance: Appearance = field(default_factory=Appearance)
 
     @property
     def k1(self) -> int:
@@ -178,6 +180,7 @@ def make_subjects(tracks: Sequence[Track], params: EventParams) -> list[Subject]
             k0=k0, step_s=params.step_s, xyxy=_median_filter(resampled, window),
             postures=tuple((p.posture, float(p.start_pts * t.time_base), float(p.end_pts * t.time_base))
                            for t in chain for p in t.postures),
+            appearance=max(chain, key=lambda t: (t.appearance != Appearance(), len(t.boxes))).appearance,
         ))
     return subjects
 

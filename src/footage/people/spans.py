@@ -12,7 +12,7 @@ from footage.people.motion import speed_at
 from footage.people.posture import PostureParams, posture_of
 from footage.types import Box, Pose, PostureSpan, Track, TrackPose
 
-__all__ = ["majority_colour", "posture_spans"]
+__all__ = ["longest_posture", "majority_colour", "posture_spans"]
 
 #: a pose is used for the box samples this close to it in time (seconds)
 _POSE_NEAR_S = 0.3
@@ -90,3 +90,15 @@ def majority_colour(names: Sequence[str | None]) -> str | None:
     """The colour read most often (None when none was read)."""
     seen = Counter(n for n in names if n)
     return seen.most_common(1)[0][0] if seen else None
+
+
+def longest_posture(tracks: Sequence[Track]) -> tuple[str, float] | None:
+    """The posture a person (the pieces of their track) spent longest in, with its seconds."""
+    total: dict[str, float] = {}
+    for track in tracks:
+        for span in track.postures:
+            total[span.posture] = total.get(span.posture, 0.0) + float((span.end_pts - span.start_pts) * track.time_base)
+    if not total:
+        return None
+    name = max(total, key=total.__getitem__)
+    return name, total[name]

@@ -89,6 +89,9 @@ def _candidate_query(query: ParsedQuery, request: SearchRequest, params: SearchP
         extra_ids=extra,
         exact_kinds=tuple(tuple(sorted(k for k, fit in sense.kinds.items() if fit == 1.0)) for sense in query.kinds),
         exact_labels=tuple(tuple(sorted(k for k, fit in t.sense.labels.items() if fit == 1.0)) for t in query.objects),
+        colours=tuple(tuple(sorted(k for k, fit in c.fits.items() if fit == 1.0)) for c in query.colours if c.part != "body"),
+        postures=query.postures,
+        gestures=query.gestures,
         limit=params.candidate_limit,
     )
 

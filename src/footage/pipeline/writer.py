@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from footage.config import Settings
+from footage.people.gestures import gestures_of
 from footage.people.ground import Ground, learn_ground
 from footage.people.spans import majority_colour, posture_spans
 from footage.pipeline.analyse import ChunkResult
@@ -26,7 +27,7 @@ from footage.store.records import IndexedTrack
 from footage.store.thumbnails import write_thumbnail
 from footage.time import WallClock
 from footage.track.recorder import FinishedTrack
-from footage.types import Span
+from footage.types import Appearance, Gesture, Span
 
 __all__ = ["write_recording"]
 
@@ -45,7 +46,9 @@ def write_recording(conn: sqlite3.Connection, recording: Registered, results: Se
     span = Span(min(firsts) if firsts else 0.0, max(r.last_s for r in results))
     folder = thumbnails / str(recording.recording_id)
     ground = learn_ground([f.track for f in finished], recording.height)
-    stored = [_store_track(f, recording.clock, folder, ground) for f in finished]
+    posed = {f.track.track_id: f.poses for f in finished if f.poses}
+    gestures = gestures_of(posed, finished[0].track.time_base) if posed else {}
+    stored = [_store_track(f, recording.clock, folder, ground, gestures.get(f.track.track_id, ())) for f in finished]
     status = "done" if damage is None else "damaged"
     end_s = span.end_s if damage is not None or recording.duration_s <= 0 else max(span.end_s, recording.duration_s)
     with transaction(conn):
@@ -60,15 +63,15 @@ def write_recording(conn: sqlite3.Connection, recording: Registered, results: Se
                        timeline_s)
 
 
-def _store_track(finished: FinishedTrack, clock: WallClock, folder: Path, ground: Ground | None) -> IndexedTrack:
+def _store_track(finished: FinishedTrack, clock: WallClock, folder: Path, ground: Ground | None,
+                 gestures: tuple[Gesture, ...]) -> IndexedTrack:
     track = finished.track
     thumbnail = None
     if finished.thumbnail is not None:
         target = folder / f"{track.track_id}.jpg"
         write_thumbnail(finished.thumbnail, target)
         thumbnail = str(target)
-    track = replace(track, postures=tuple(posture_spans(track, finished.poses, ground)))
+    wore = Appearance(majority_colour([p.upper for p in finished.poses]), majority_colour([p.lower for p in finished.poses]))
+    track = replace(track, postures=tuple(posture_spans(track, finished.poses, ground)), appearance=wore, gestures=gestures)
     return IndexedTrack(track, clock.us_at(track.first_pts), clock.us_at(track.last_pts), finished.confidence, thumbnail,
-                        upper_colour=majority_colour([p.upper for p in finished.poses]),
-                        lower_colour=majority_colour([p.lower for p in finished.poses]),
                         poses=finished.poses)

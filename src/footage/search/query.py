@@ -9,7 +9,7 @@ index. The result reads back as a line ("understood as: person + person (child),
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -17,23 +17,33 @@ from footage.search.durations import DurationBound, find_duration
 from footage.search.tokens import tokenize
 from footage.search.when import When, find_when
 from footage.search.words import (
+    COLOUR_PHRASES,
     COUNT_WORDS,
+    GARMENT_PHRASES,
+    GESTURE_PHRASES,
     KIND_PHRASES,
     NUMBER_WORDS,
     OBJECT_PHRASES,
     PLACE_PHRASES,
+    POSTURE_PHRASES,
     STOP_WORDS,
+    WEARING_WORDS,
     KindSense,
     ObjectSense,
     phrases_at,
 )
 
-__all__ = ["ObjectTerm", "ParsedQuery", "parse_query"]
+__all__ = ["ColourTerm", "ObjectTerm", "ParsedQuery", "parse_query"]
 
 #: "with" between two people means they were together; a child with an adult is its own kind
 _WITH = KindSense("with", {"together": 1.0, "adult_with_child": 1.0, "approached": 0.6, "played_catch": 0.5,
                            "handed_over": 0.5})
 _WITH_CHILD = KindSense("adult with child", {"adult_with_child": 1.0, "together": 0.9, "approached": 0.5})
+
+
+_PERSON_LABELS: Mapping[str, float] = {"person": 1.0}
+#: words that only say a colour is worn: understood, nothing to match
+_WEARING = WEARING_WORDS - STOP_WORDS - {"with"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,22 @@ class ObjectTerm:
 
 
 @dataclass(frozen=True)
+class ColourTerm:
+    """A colour the query says something had: ``fits`` the stored colour names it stands for,
+    ``part`` where it is read (``upper`` and ``lower`` clothing, ``any`` of the two, or a
+    vehicle's ``body``), ``labels`` the detector labels of the thing that had it."""
+
+    word: str
+    fits: Mapping[str, float]
+    part: str
+    labels: Mapping[str, float]
+
+    def reads(self) -> str:
+        where = {"upper": " top", "lower": " trousers", "any": " clothes", "body": ""}[self.part]
+        return f"wearing {self.word}{where}" if self.part != "body" else f"{self.word} vehicle"
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
     """What a query asks for. ``objects`` must all be seen; ``kinds`` say what should have
     happened (alternatives with how well they fit); ``words`` are the words for text similarity
@@ -70,6 +96,12 @@ class ParsedQuery:
     words: tuple[str, ...]
     unknown: tuple[str, ...]
     understood: int
+    #: colours named for people's clothes or a vehicle
+    colours: tuple[ColourTerm, ...] = ()
+    #: postures someone in the moment should have been in (:data:`footage.people.posture.POSTURES`)
+    postures: tuple[str, ...] = ()
+    #: gestures someone in the moment should have made (:data:`footage.people.gestures.GESTURES`)
+    gestures: tuple[str, ...] = ()
 
     @property
     def people(self) -> int:
@@ -79,7 +111,8 @@ class ParsedQuery:
     @property
     def is_empty(self) -> bool:
         """Nothing to search for: no word understood and no content word left."""
-        return not (self.objects or self.kinds or self.duration or self.when or self.cameras or self.words)
+        return not (self.objects or self.kinds or self.duration or self.when or self.cameras or self.words
+                    or self.colours or self.postures or self.gestures)
 
     @property
     def understood_ratio(self) -> float:
@@ -90,7 +123,10 @@ class ParsedQuery:
     def summary(self) -> str:
         """How the query was understood, for showing back to the user."""
         parts = [" + ".join(term.reads() for term in self.objects)] if self.objects else []
+        parts += [term.reads() for term in self.colours]
         parts += [sense.name for sense in self.kinds]
+        parts += [posture for posture in self.postures if posture not in " ".join(s.name for s in self.kinds)]
+        parts += [gesture.replace("_", " ") for gesture in self.gestures]
         if self.duration:
             parts.append(self.duration.label)
         if self.when:
@@ -115,6 +151,9 @@ def parse_query(text: str, now: datetime, zone: tzinfo, cameras: Sequence[str] =
     understood += len(used_cameras)
 
     objects: list[ObjectTerm] = []
+    colours: list[ColourTerm] = []
+    postures: list[str] = []
+    gestures: list[str] = []
     kinds: list[KindSense] = []
     words: list[str] = []
     unknown: list[str] = []
@@ -134,6 +173,23 @@ def parse_query(text: str, now: datetime, zone: tzinfo, cameras: Sequence[str] =
             continue
         object_phrase = phrases_at(tokens, i, OBJECT_PHRASES)
         kind_phrase = phrases_at(tokens, i, KIND_PHRASES)
+        colour = _colour_at(tokens, i, objects)
+        if colour is not None:
+            term, size = colour
+            colours.append(term)
+            understood += size
+            i += size
+            continue
+        body = _body_at(tokens, i, max(len(kind_phrase or ()), len(object_phrase or ())))
+        if body is not None:  # a posture or a gesture
+            table, phrase, name = body
+            found = postures if table is POSTURE_PHRASES else gestures
+            if name not in found:
+                found.append(name)
+            if not kind_phrase:  # else the kind phrase below reads the words too
+                understood += len(phrase)
+                i += len(phrase)
+                continue
         if object_phrase and (not kind_phrase or len(object_phrase) >= len(kind_phrase)):
             sense = OBJECT_PHRASES[object_phrase]
             count = pending_count or (2 if sense.plural else 1)
@@ -161,6 +217,8 @@ def parse_query(text: str, now: datetime, zone: tzinfo, cameras: Sequence[str] =
             understood += 1
         elif token == "with":
             after_with = True
+        elif token in _WEARING:
+            understood += 1
         elif token not in STOP_WORDS:
             unknown.append(token)
             words.append(token)
@@ -172,11 +230,50 @@ def parse_query(text: str, now: datetime, zone: tzinfo, cameras: Sequence[str] =
         elif objects[people[-1]].count < pending_count:
             last = objects[people[-1]]
             objects[people[-1]] = ObjectTerm(last.word, last.sense, pending_count)
+    about_people = bool(postures or gestures) or any(c.part != "body" for c in colours)
+    if about_people and not any(t.is_person for t in objects):
+        objects.append(ObjectTerm("person", OBJECT_PHRASES[("person",)]))  # "someone in red" without the someone
     return ParsedQuery(
         text=text, objects=tuple(_merge_people(objects)), kinds=tuple(_child_hint(objects, kinds)),
         duration=duration, when=when, cameras=tuple(camera_hits), words=tuple(dict.fromkeys(words)),
-        unknown=tuple(dict.fromkeys(unknown)), understood=understood,
+        unknown=tuple(dict.fromkeys(unknown)), understood=understood, colours=tuple(colours), postures=tuple(postures),
+        gestures=tuple(gestures),
     )
+
+
+def _body_at(tokens: Sequence[str], i: int, other: int) -> tuple[Mapping[tuple[str, ...], str], tuple[str, ...], str] | None:
+    """The posture or gesture phrase at ``tokens[i]`` (the longer; a posture on a tie), when it
+    is at least ``other`` tokens long (the object or kind phrase there)."""
+    found = [(table, phrase) for table in (POSTURE_PHRASES, GESTURE_PHRASES)
+             if (phrase := phrases_at(tokens, i, table)) is not None and len(phrase) >= other]
+    if not found:
+        return None
+    table, phrase = max(found, key=lambda item: len(item[1]))
+    return table, phrase, table[phrase]
+
+
+def _colour_at(tokens: Sequence[str], i: int, before: Sequence[ObjectTerm]) -> tuple[ColourTerm, int] | None:
+    """A colour phrase at ``tokens[i]`` with the garment after it, and how many tokens it takes:
+    "a red shirt" is a person's top, "a white van" a vehicle's body, "the boy in blue" the
+    clothes of the person named before it. A colour word that is also a thing ("an orange")
+    is a colour only before a garment or an object, or after "in", "wearing" and the like."""
+    phrase = phrases_at(tokens, i, COLOUR_PHRASES)
+    if phrase is None:
+        return None
+    j = i + len(phrase)
+    garment = phrases_at(tokens, j, GARMENT_PHRASES)
+    following = phrases_at(tokens, j, OBJECT_PHRASES)
+    worn = i > 0 and tokens[i - 1] in WEARING_WORDS
+    if (phrase in OBJECT_PHRASES or phrase in KIND_PHRASES) and not (garment or following or worn):
+        return None
+    fits = COLOUR_PHRASES[phrase]
+    word = " ".join(phrase)
+    if garment is not None:
+        return ColourTerm(word, fits, GARMENT_PHRASES[garment], _PERSON_LABELS), len(phrase) + len(garment)
+    target = OBJECT_PHRASES[following] if following else before[-1].sense if before else None
+    if target is not None and "person" not in target.labels:
+        return ColourTerm(word, fits, "body", target.labels), len(phrase)
+    return ColourTerm(word, fits, "any", _PERSON_LABELS), len(phrase)
 
 
 def _merge_people(objects: list[ObjectTerm]) -> list[ObjectTerm]:

@@ -8,7 +8,10 @@ A moment's rank is a weighted sum, each part in 0..1 (weights in :class:`SearchP
 
 - structured match: how well it has every object the query names (its own tracks fully, an
   object merely seen at the time partly), how many people, and what happened (the best fit of
-  its event kinds to each relation word, the event long enough when a duration is asked for);
+  its event kinds to each relation word, the event long enough when a duration is asked for),
+  what they wore, the postures they were in and the gestures they made (read on its tracks
+  while indexing; a colour near the one asked for fits partly, as footage reads dark clothes
+  on small people darker);
 - text similarity between the query's words and the moment's description;
 - semantic similarity from an embedding model, when one is configured;
 - notability (:mod:`footage.events.score`), as a tie-breaker.
@@ -25,14 +28,17 @@ from datetime import tzinfo
 
 from footage.search.durations import DurationBound
 from footage.search.params import SearchParams
-from footage.search.query import ObjectTerm, ParsedQuery
+from footage.search.query import ColourTerm, ObjectTerm, ParsedQuery
 from footage.search.words import KindSense
 from footage.stored import Candidate
 
-__all__ = ["Ranked", "merge_duplicates", "rank"]
+__all__ = ["Ranked", "colour_fit", "gesture_fit", "merge_duplicates", "posture_fit", "rank"]
 
 _OBJECT_WEIGHT = 1.0
 _KIND_WEIGHT = 1.5
+_LOOK_WEIGHT = 1.0
+#: a posture near the one asked for (a person seated low is often read crouching)
+_NEAR_POSTURES = {("sitting", "crouching"): 0.6, ("crouching", "sitting"): 0.6}
 
 
 @dataclass(frozen=True)
@@ -72,9 +78,35 @@ def kind_fit(sense: KindSense, c: Candidate, duration: DurationBound | None) -> 
     )
 
 
+def colour_fit(term: ColourTerm, c: Candidate) -> float:
+    """How well the colour fits the moment's tracks of the thing that had it: a person's top,
+    trousers or either (clothes named without a part), a vehicle's body; 0 where none matches
+    or none was read."""
+    fits = []
+    for look in c.looks:
+        if term.labels.get(look.label, 0.0) == 0.0:
+            continue
+        read = {"upper": (look.upper,), "lower": (look.lower,), "any": (look.upper, look.lower),
+                "body": (look.upper,)}[term.part]
+        fits += [term.fits.get(name, 0.0) for name in read if name]
+    return max(fits, default=0.0)
+
+
+def posture_fit(posture: str, c: Candidate) -> float:
+    """1.0 when someone in the moment was in ``posture`` while it lasted, less for a near one."""
+    held = {p for look in c.looks if look.label == "person" for p in look.postures}
+    return max((1.0 if p == posture else _NEAR_POSTURES.get((posture, p), 0.0) for p in held), default=0.0)
+
+
+def gesture_fit(gesture: str, c: Candidate) -> float:
+    """1.0 when someone in the moment made ``gesture`` while it lasted, else 0."""
+    return 1.0 if any(gesture in look.gestures for look in c.looks if look.label == "person") else 0.0
+
+
 def structured_match(query: ParsedQuery, c: Candidate, nearby_fit: float) -> float | None:
-    """The weighted share of the query's objects and relations the moment has; None when the
-    query names neither; 0.0 when a named object is missing or the duration is not met."""
+    """The weighted share of the query's objects, relations, colours and postures the moment
+    has; None when the query names no object or relation; 0.0 when a named object, colour or
+    posture is missing or the duration is not met."""
     if query.duration is not None and not query.kinds and not _meets(query.duration, c.duration_s):
         return 0.0
     if not query.objects and not query.kinds:
@@ -86,8 +118,12 @@ def structured_match(query: ParsedQuery, c: Candidate, nearby_fit: float) -> flo
     kind_fits = [kind_fit(sense, c, query.duration) for sense in query.kinds]
     if query.duration is not None and query.kinds and max(kind_fits) == 0.0:
         return 0.0
-    total = _OBJECT_WEIGHT * len(object_fits) + _KIND_WEIGHT * len(kind_fits)
-    return (_OBJECT_WEIGHT * sum(object_fits) + _KIND_WEIGHT * sum(kind_fits)) / total
+    look_fits = [colour_fit(term, c) for term in query.colours] + [posture_fit(p, c) for p in query.postures]
+    look_fits += [gesture_fit(g, c) for g in query.gestures]
+    if any(fit == 0.0 for fit in look_fits):  # nobody wore it, was in that posture or made that gesture
+        return 0.0
+    total = _OBJECT_WEIGHT * len(object_fits) + _KIND_WEIGHT * len(kind_fits) + _LOOK_WEIGHT * len(look_fits)
+    return (_OBJECT_WEIGHT * sum(object_fits) + _KIND_WEIGHT * sum(kind_fits) + _LOOK_WEIGHT * sum(look_fits)) / total
 
 
 def rank(

@@ -11,7 +11,19 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
-    "COUNT_WORDS", "KIND_PHRASES", "NUMBER_WORDS", "OBJECT_PHRASES", "PLACE_PHRASES", "STOP_WORDS", "KindSense", "ObjectSense",
+    "COLOUR_PHRASES",
+    "COUNT_WORDS",
+    "GARMENT_PHRASES",
+    "GESTURE_PHRASES",
+    "KIND_PHRASES",
+    "NUMBER_WORDS",
+    "OBJECT_PHRASES",
+    "PLACE_PHRASES",
+    "POSTURE_PHRASES",
+    "STOP_WORDS",
+    "WEARING_WORDS",
+    "KindSense",
+    "ObjectSense",
     "phrases_at",
 ]
 
@@ -153,6 +165,79 @@ _KIND_SENSES: tuple[tuple[KindSense, str], ...] = (
 
 KIND_PHRASES: dict[tuple[str, ...], KindSense] = {
     tuple(phrase.split()): sense for sense, phrases in _KIND_SENSES for phrase in phrases.split(", ")
+}
+
+def _colours(senses: Mapping[str, Mapping[str, float]]) -> dict[tuple[str, ...], Mapping[str, float]]:
+    return {tuple(phrase.split()): fits for phrases, fits in senses.items() for phrase in phrases.split(", ")}
+
+
+#: colour words -> the colour names footage stores (:data:`footage.people.colours.COLOURS`) with
+#: how well each fits; the lower fits are the shades footage reads in place of the colour on
+#: small or dim people (jeans read as dark blue, a white shirt in shade as grey)
+COLOUR_PHRASES: dict[tuple[str, ...], Mapping[str, float]] = _colours({
+    "black": {"black": 1.0, "dark blue": 0.5, "brown": 0.3},
+    "white": {"white": 1.0, "grey": 0.5, "beige": 0.3},
+    "grey, gray, silver": {"grey": 1.0, "white": 0.5, "black": 0.4},
+    "red, maroon, burgundy, crimson": {"red": 1.0, "orange": 0.4, "pink": 0.4, "brown": 0.3},
+    "blue, light blue, denim": {"blue": 1.0, "dark blue": 0.8, "grey": 0.3},
+    "dark blue, navy, navy blue": {"dark blue": 1.0, "black": 0.6, "blue": 0.6},
+    "dark, darker, dark coloured, dark colored": {"black": 1.0, "dark blue": 1.0, "brown": 0.6, "grey": 0.3},
+    "green, olive, khaki green": {"green": 1.0, "brown": 0.3},
+    "yellow, hi vis, high vis, hi viz": {"yellow": 1.0, "orange": 0.5, "beige": 0.3},
+    "brown, tan": {"brown": 1.0, "beige": 0.6, "black": 0.4},
+    "beige, khaki, cream": {"beige": 1.0, "brown": 0.5, "white": 0.4},
+    "orange": {"orange": 1.0, "red": 0.5, "yellow": 0.4},
+    "pink": {"pink": 1.0, "red": 0.5, "purple": 0.4},
+    "purple, violet": {"purple": 1.0, "pink": 0.4, "dark blue": 0.3},
+})
+
+#: clothing words -> which part of a person the colour is read from
+GARMENT_PHRASES: dict[tuple[str, ...], str] = {
+    tuple(phrase.split()): part
+    for part, phrases in (
+        ("upper", "shirt, shirts, t shirt, tshirt, top, tops, jacket, jackets, coat, coats, hoodie, hoody, sweater, "
+                  "jumper, sweatshirt, vest, blouse, uniform, uniforms, jersey, sleeves, hat, cap"),
+        ("lower", "trousers, pants, jeans, shorts, skirt, leggings, bottoms, slacks"),
+        ("any", "clothes, clothing, outfit, outfits, dress, suit, overalls"),
+    )
+    for phrase in phrases.split(", ")
+}
+
+#: words that say a colour is what someone wore ("in red", "wearing blue", "dressed in black")
+WEARING_WORDS: frozenset[str] = frozenset(("wearing", "wears", "wore", "dressed", "in", "with", "coloured", "colored"))
+
+#: posture words -> the posture (:data:`footage.people.posture.POSTURES`) a person was read in
+POSTURE_PHRASES: dict[tuple[str, ...], str] = {
+    tuple(phrase.split()): posture
+    for posture, phrases in (
+        ("sitting", "sit, sits, sat, sitting, seated, sit down, sat down, sitting down, sitting together"),
+        ("crouching", "crouch, crouches, crouched, crouching, kneel, kneels, knelt, kneeling, squat, squats, "
+                      "squatted, squatting, bend down, bent down, bending down, crouched down, on his knees, "
+                      "on her knees, on their knees"),
+        ("lying", "lie, lies, lay, lying, lying down, laying, laying down, on the ground, on the floor, fell, "
+                  "fallen, fall, falls, falling, fell down, collapsed, collapse, collapses, lying on the ground"),
+        ("standing", "stand, stands, stood, standing, standing together, standing still"),
+        ("walking", "walk, walks, walked, walking"),
+    )
+    for phrase in phrases.split(", ")
+}
+
+#: gesture words -> the gesture (:data:`footage.people.gestures.GESTURES`) someone made
+GESTURE_PHRASES: dict[tuple[str, ...], str] = {
+    tuple(phrase.split()): gesture
+    for gesture, phrases in (
+        ("raised_arm", "wave, waves, waved, waving, wave at, waved at, waving at, raised a hand, raised his hand, "
+                       "raised her hand, raises a hand, raising a hand, raised an arm, raised his arm, raised her arm, "
+                       "hand up, hands up, arm up, arms up, hands in the air, arms in the air, flag down, flagged down"),
+        ("extended_arm", "point, points, pointed, pointing, point at, points at, pointed at, pointing at, reach out, "
+                         "reached out, reaches out, reaching out, held out, holds out, holding out, hold out, "
+                         "outstretched arm, arm out"),
+        ("hand_to_hand", "shake hands, shakes hands, shook hands, shaking hands, handshake, hand shake, "
+                         "held hands, holding hands, hold hands, holds hands, high five, high fived, fist bump, "
+                         "hand to hand"),
+        ("threw", "throw, throws, threw, throwing, thrown, toss, tosses, tossed, tossing"),
+    )
+    for phrase in phrases.split(", ")
 }
 
 #: places people name; footage cannot see them, but they must not be read as actions ("parking lot")

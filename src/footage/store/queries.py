@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from footage.store.database import batches, transaction
+from footage.store.database import transaction
 from footage.store.filters import Where
 from footage.store.moments import StoredMoment, insert_moments
+from footage.store.people import NOBODY, insert_people, people_of
 from footage.store.records import VISIBLE, IndexedTrack, IndexStatus, RecordingRecord, decode_boxes, encode_boxes, encode_poses
 from footage.time import WallClock, utc_from_us, utc_to_us
-from footage.types import PostureSpan, RecordingInfo, Track
+from footage.types import Appearance, RecordingInfo, Track
 
 __all__ = [
     "VISIBLE",
@@ -157,16 +158,12 @@ def store_recording(
         [
             (recording_id, camera_id, s.track.track_id, s.track.label, s.track.first_pts, s.track.last_pts,
              s.first_utc_us, s.last_utc_us, s.confidence, len(s.track.boxes), encode_boxes(s.track.boxes),
-             s.thumbnail, s.upper_colour, s.lower_colour, encode_poses(s.poses) if s.poses else None)
+             s.thumbnail, s.track.appearance.upper, s.track.appearance.lower, encode_poses(s.poses) if s.poses else None)
             for s in tracks
         ],
     )
     ids = dict(conn.execute("SELECT local_id, id FROM tracks WHERE recording_id = ?", (recording_id,)).fetchall())
-    conn.executemany(
-        """INSERT INTO postures (track_id, posture, start_pts, end_pts, start_utc_us, end_utc_us, confidence)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        [(ids[s.track.track_id], span.posture, span.start_pts, span.end_pts, s.utc_us_at(span.start_pts),
-          s.utc_us_at(span.end_pts), span.confidence) for s in tracks for span in s.track.postures])
+    insert_people(conn, ids, tracks)
     conn.execute(
         """UPDATE recordings SET status = ?, error = ?, first_s = ?, indexed_s = ?, updated_utc_us = ?,
                end_utc_us = COALESCE(?, start_utc_us + CAST(1000000 * ? AS INTEGER)) WHERE id = ?""",
@@ -211,19 +208,15 @@ def list_tracks(conn: sqlite3.Connection, where: TrackFilter, *, with_boxes: boo
             WHERE {found.sql} ORDER BY t.first_utc_us, t.id""",
         found.params,
     ).fetchall()
-    postures: dict[int, list[PostureSpan]] = {}
-    for chunk, marks in batches(row["id"] for row in rows):
-        for span in conn.execute(f"""SELECT track_id, posture, start_pts, end_pts, confidence FROM postures
-                                     WHERE track_id IN ({marks}) ORDER BY track_id, start_pts""", chunk):
-            postures.setdefault(span[0], []).append(PostureSpan(span[1], span[2], span[3], span[4]))
+    people = people_of(conn, (row["id"] for row in rows))
     return [
         IndexedTrack(
             Track(row["local_id"], row["label"], row["first_pts"], row["last_pts"],
                   Fraction(row["time_base_num"], row["time_base_den"]), decode_boxes(row["boxes"]) if with_boxes else (),
-                  tuple(postures.get(row["id"], ()))),
+                  people.get(row["id"], NOBODY).postures, Appearance(row["upper_colour"], row["lower_colour"]),
+                  people.get(row["id"], NOBODY).gestures),
             row["first_utc_us"], row["last_utc_us"], row["confidence"], row["thumbnail"],
             id=row["id"], camera=row["camera"], recording=row["path"], box_count=row["box_count"],
-            upper_colour=row["upper_colour"], lower_colour=row["lower_colour"],
         )
         for row in rows
     ]

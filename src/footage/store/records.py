@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 
 from footage.time import utc_from_us
 from footage.types import KEYPOINTS, Track, TrackBox, TrackPose
 
 __all__ = [
     "BOX_DTYPE", "POSE_DTYPE", "VISIBLE", "IndexStatus", "IndexedEvent", "IndexedMoment", "IndexedTrack", "RecordingRecord",
-    "decode_boxes", "decode_spans", "encode_boxes", "encode_poses", "encode_spans",
+    "decode_boxes", "decode_poses", "decode_spans", "encode_boxes", "encode_poses", "encode_spans",
 ]
 
 #: recordings whose tracks and moments count: fully indexed, or indexed up to damage
@@ -42,6 +43,11 @@ def encode_poses(poses: Iterable[TrackPose]) -> bytes:
     for row, pose in enumerate(found):
         array[row] = (pose.pts, pose.pose.keypoints)
     return array.tobytes()
+
+
+def decode_poses(blob: bytes) -> list[tuple[int, npt.NDArray[np.float32]]]:
+    """The poses :func:`encode_poses` wrote: (pts, (17, 3) float32 keypoints) each."""
+    return [(int(row["pts"]), row["keypoints"].astype(np.float32)) for row in np.frombuffer(blob, dtype=POSE_DTYPE)]
 
 
 def encode_spans(spans: Iterable[tuple[str, float]]) -> str:
@@ -82,9 +88,6 @@ class IndexedTrack:
     id: int = 0
     camera: str = ""
     recording: str = ""
-    #: what the person wore: the colour of the torso and of the legs (None: not seen or not a person)
-    upper_colour: str | None = None
-    lower_colour: str | None = None
     #: the poses looked at, when storing (not read back in listings)
     poses: tuple[TrackPose, ...] = ()
     box_count: int = 0

@@ -282,6 +282,23 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX postures_by_posture ON postures(posture, start_utc_us);
     CREATE INDEX postures_by_track ON postures(track_id);
     """,
+    # 10: people's gestures (footage.people.gestures.GESTURES), each with the other person it was
+    # made to or with (their local id in the same recording; NULL: no one)
+    """
+    CREATE TABLE gestures (
+        id INTEGER PRIMARY KEY,
+        track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        start_pts INTEGER NOT NULL,
+        end_pts INTEGER NOT NULL,
+        start_utc_us INTEGER NOT NULL,
+        end_utc_us INTEGER NOT NULL,
+        confidence REAL NOT NULL,
+        other_local_id INTEGER
+    );
+    CREATE INDEX gestures_by_kind ON gestures(kind, start_utc_us);
+    CREATE INDEX gestures_by_track ON gestures(track_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from footage.store.database import batches
+from footage.store.people import NOBODY, people_of
 from footage.store.records import VISIBLE, decode_boxes
 from footage.time import WallClock, utc_from_us
-from footage.types import PostureSpan, Track
+from footage.types import Appearance, Track
 
 __all__ = [
     "TRUSTED_CLOCKS",
@@ -143,23 +144,14 @@ def tracks_in(conn: sqlite3.Connection, recording_ids: Iterable[int], lo_us: int
         clause, params = " AND t.last_utc_us >= ? AND t.first_utc_us <= ?", [*ids, lo_us, hi_us]
     rows = conn.execute(
         f"""SELECT t.id, t.recording_id, t.previous_id, t.local_id, t.label, t.first_pts, t.last_pts, t.boxes,
-                   r.time_base_num, r.time_base_den
+                   r.time_base_num, r.time_base_den, t.upper_colour, t.lower_colour
             FROM tracks t JOIN recordings r ON r.id = t.recording_id
             WHERE t.recording_id IN ({marks}){clause} ORDER BY t.first_utc_us, t.id""", params).fetchall()
-    postures = _postures(conn, [r[0] for r in rows])
+    people = people_of(conn, (r[0] for r in rows))
     return [TimelineTrack(r[0], r[1], r[2], Track(r[3], r[4], r[5], r[6], Fraction(r[8], r[9]), decode_boxes(r[7]),
-                                                  postures.get(r[0], ())))
+                                                  people.get(r[0], NOBODY).postures, Appearance(r[10], r[11]),
+                                                  people.get(r[0], NOBODY).gestures))
             for r in rows]
-
-
-def _postures(conn: sqlite3.Connection, track_ids: Sequence[int]) -> dict[int, tuple[PostureSpan, ...]]:
-    """The posture spans of the given tracks, in time order."""
-    found: dict[int, list[PostureSpan]] = {}
-    for chunk, marks in batches(track_ids):
-        for row in conn.execute(f"""SELECT track_id, posture, start_pts, end_pts, confidence FROM postures
-                                    WHERE track_id IN ({marks}) ORDER BY track_id, start_pts""", chunk):
-            found.setdefault(row[0], []).append(PostureSpan(row[1], row[2], row[3], row[4]))
-    return {k: tuple(v) for k, v in found.items()}
 
 
 def unlink_boundary(conn: sqlite3.Connection, earlier_id: int, later_id: int) -> None:

@@ -8,16 +8,23 @@ JSON carries the offset and the templates print local clock times.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from urllib.parse import quote, urlencode
 
+import numpy as np
+import numpy.typing as npt
+
 from footage.config import WebParams
 from footage.errors import RequestError
+from footage.events.describe import say_duration
+from footage.people.gestures import say_gestures
+from footage.people.spans import longest_posture
 from footage.store import review
 from footage.store.clips import linked_pieces
 from footage.store.moments import MomentFilter, count_moments, get_moment, list_moments
+from footage.store.people import poses_of
 from footage.store.queries import TrackFilter, list_tracks
 from footage.store.records import IndexedMoment, IndexedTrack
 from footage.web.keyframe import KeyPerson, Row, people_at_key
@@ -145,6 +152,12 @@ class TrackView:
     first: datetime
     last: datetime
     thumbnail_url: str | None
+    #: what a person wore and the posture they were in longest ("a red top and blue trousers",
+    #: "standing 2 min"); empty where not read
+    wore: str = ""
+    mostly: str = ""
+    #: the gestures they made ("raised an arm x2, hand to hand")
+    did: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +171,9 @@ class Overlay:
     label: str
     boxes: tuple[tuple[float, float, float, float, float], ...]
     object_id: int = 0
+    #: the poses looked at: (seconds of the played video, then x, y, score of each of the 17
+    #: keypoints of :data:`footage.types.KEYPOINTS`, x and y as fractions of the picture)
+    poses: tuple[tuple[float, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,6 +222,7 @@ def moment_detail(conn: sqlite3.Connection, moment_id: int, zone: tzinfo, params
         raise RequestError(f"no moment {moment_id} in the index", 404)
     recording = review.recording_of_moment(conn, moment_id)
     tracks = list_tracks(conn, TrackFilter(ids=tuple(t for t, _ in moment.tracks)), with_boxes=True)
+    poses = poses_of(conn, (t.id for t in tracks))
     # indexes older than schema 4 did not keep the key time: the middle of the moment is near it
     key_s = round(moment.key_s if moment.key_s is not None else (moment.start_s + moment.end_s) / 2, 3)
     playback: Playback | None = None
@@ -220,7 +237,7 @@ def moment_detail(conn: sqlite3.Connection, moment_id: int, zone: tzinfo, params
                             recording.width, recording.height, tuple(p.path.rsplit("/", 1)[-1] for p in plan.pieces))
         if recording.width:
             overlays = _overlays(tracks, lambda path, s: clip_seconds(plan, names[path], s) if path in names else None,
-                                 (-1.0, plan.duration_s + 1.0), (recording.width, recording.height))
+                                 (-1.0, plan.duration_s + 1.0), (recording.width, recording.height), poses)
     elif recording is not None:
         playback = Playback(f"/media/recordings/{recording.id}/video", recording.id,
                             round(max(0.0, moment.start_s - params.preroll_s), 3), moment.start_s, moment.end_s,
@@ -229,7 +246,7 @@ def moment_detail(conn: sqlite3.Connection, moment_id: int, zone: tzinfo, params
             own = recording.path
             overlays = _overlays(tracks, lambda path, s: s if path == own else None,
                                  (moment.start_s - params.preroll_s - 1.0, moment.end_s + 10.0),
-                                 (recording.width, recording.height))
+                                 (recording.width, recording.height), poses)
     day = moment.start_utc.astimezone(zone)
     views, people, named = _objects(conn, tracks, {o.track_id: o.boxes for o in overlays}, key_s, zone)
     return MomentDetail(
@@ -271,20 +288,31 @@ def _objects(conn: sqlite3.Connection, tracks: Sequence[IndexedTrack], boxes: di
             people.append(person)
         shown = next(t for t in group if t.id == name)
         thumbnail = next((t for t in [shown, *group] if t.thumbnail), None)
+        wore = next((t.track.appearance.wearing() for t in [shown, *group] if t.track.appearance.wearing()), "")
+        mostly = longest_posture([t.track for t in group])
         views.append(TrackView(name, shown.track.label, group[0].first_utc.astimezone(zone),
                                max(t.last_utc for t in group).astimezone(zone),
-                               f"/media/tracks/{thumbnail.id}/thumbnail.jpg" if thumbnail else None))
+                               f"/media/tracks/{thumbnail.id}/thumbnail.jpg" if thumbnail else None,
+                               wore, f"{mostly[0]} {say_duration(mostly[1])}" if mostly else "",
+                               say_gestures([g for t in group for g in t.track.gestures])))
     return tuple(views), tuple(people), named
 
 
 def _overlays(tracks: Sequence[IndexedTrack], place: Callable[[str, float], float | None], window: tuple[float, float],
-              size: tuple[int, int]) -> tuple[Overlay, ...]:
-    """Each track's boxes at the played video's times: ``place(recording path, media seconds)`` is
-    that time (None where the video does not show that recording), kept when inside ``window``."""
+              size: tuple[int, int], poses: Mapping[int, Sequence[tuple[int, npt.NDArray[np.float32]]]]) -> tuple[Overlay, ...]:
+    """Each track's boxes and poses at the played video's times: ``place(recording path, media
+    seconds)`` is that time (None where the video does not show that recording), kept when
+    inside ``window``."""
     width, height = size
+    scale = np.array([1 / width, 1 / height, 1.0], np.float32)
     overlays = []
     for indexed in tracks:
         track = indexed.track
+        skeletons = []
+        for pts, keypoints in poses.get(indexed.id, ()):
+            seconds = place(indexed.recording, float(pts * track.time_base))
+            if seconds is not None and window[0] <= seconds <= window[1]:
+                skeletons.append((round(seconds, 3), *(round(float(v), 4) for v in (keypoints * scale).ravel())))
         boxes = []
         for box in track.boxes:
             seconds = place(indexed.recording, float(box.pts * track.time_base))
@@ -293,5 +321,5 @@ def _overlays(tracks: Sequence[IndexedTrack], place: Callable[[str, float], floa
                 boxes.append((round(seconds, 3), round(x1 / width, 4), round(y1 / height, 4), round(x2 / width, 4),
                               round(y2 / height, 4)))
         if boxes:
-            overlays.append(Overlay(indexed.id, track.label, tuple(boxes)))
+            overlays.append(Overlay(indexed.id, track.label, tuple(boxes), poses=tuple(skeletons)))
     return tuple(overlays)

@@ -44,10 +44,41 @@ function boxAt(boxes, seconds) {
   return null;
 }
 
+// the bones of a skeleton: pairs of indices into the 17 keypoints (footage.types.KEYPOINTS)
+const BONES = [[5, 6], [5, 7], [7, 9], [6, 8], [8, 10], [5, 11], [6, 12], [11, 12], [11, 13], [13, 15], [12, 14],
+  [14, 16], [0, 5], [0, 6]];
+
+function poseAt(poses, seconds) {
+  // The pose looked at nearest a media time, within 0.6 s (poses are a second or two apart).
+  let best = null;
+  for (const pose of poses) {
+    if (Math.abs(pose[0] - seconds) <= 0.6 && (!best || Math.abs(pose[0] - seconds) < Math.abs(best[0] - seconds))) best = pose;
+  }
+  return best;
+}
+
+function drawSkeleton(pen, pose, width, height) {
+  const point = (k) => [pose[1 + 3 * k] * width, pose[2 + 3 * k] * height, pose[3 + 3 * k]];
+  pen.strokeStyle = pen.fillStyle = "#39ff14";
+  for (const [a, b] of BONES) {
+    const [ax, ay, as] = point(a), [bx, by, bs] = point(b);
+    if (as < 0.3 || bs < 0.3) continue;
+    pen.beginPath();
+    pen.moveTo(ax, ay);
+    pen.lineTo(bx, by);
+    pen.stroke();
+  }
+  for (let k = 0; k < 17; k++) {
+    const [x, y, score] = point(k);
+    if (score >= 0.3) pen.fillRect(x - 2, y - 2, 4, 4);
+  }
+}
+
 function setUpPlayer(video) {
   const canvas = document.getElementById("overlay");
   const overlays = JSON.parse(document.getElementById("overlays").textContent || "[]");
   const toggle = document.getElementById("boxes");
+  const skeletons = document.getElementById("skeletons");
   const start = Number(video.dataset.start);
   const colours = { person: "#ff8c00" };
 
@@ -56,10 +87,12 @@ function setUpPlayer(video) {
     if (canvas.width !== width || canvas.height !== height) { canvas.width = width; canvas.height = height; }
     const pen = canvas.getContext("2d");
     pen.clearRect(0, 0, width, height);
-    if (!toggle.checked) return;
     pen.lineWidth = 2;
     pen.font = "13px system-ui, sans-serif";
     for (const track of overlays) {
+      const pose = skeletons.checked ? poseAt(track.poses || [], video.currentTime) : null;
+      if (pose) drawSkeleton(pen, pose, width, height);
+      if (!toggle.checked) continue;
       const box = boxAt(track.boxes, video.currentTime);
       if (!box) continue;
       const [x1, y1, x2, y2] = [box[1] * width, box[2] * height, box[3] * width, box[4] * height];
@@ -80,6 +113,7 @@ function setUpPlayer(video) {
   video.addEventListener("timeupdate", draw);
   video.addEventListener("seeked", draw);
   toggle.addEventListener("change", draw);
+  skeletons.addEventListener("change", draw);
   window.addEventListener("resize", draw);
   document.getElementById("replay").addEventListener("click", () => {
     video.currentTime = start;
